@@ -1,0 +1,72 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/** Injection token of the validated configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every setting the service reads, from environment variables, validated once at start-up. */
+export class AppConfig {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  /** Absent: an embedded PostgreSQL under DATA_DIR. */
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR = '.data';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_POSTGRES_PORT = 54329;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Key required by every /v1 endpoint; absent with the embedded default: generated once into DATA_DIR. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^.{16,}$/, { message: 'must have at least 16 characters' })
+  API_KEY?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Country assumed for phone numbers written without an international prefix. */
+  @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166 two-letter country code' })
+  DEFAULT_PHONE_COUNTRY = 'ES';
+
+  @IsIn(['on', 'off'])
+  PROJECTOR = 'on';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  PROJECTOR_BATCH_SIZE = 2000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(60000)
+  PROJECTOR_IDLE_DELAY_MS = 50;
+}
+
+export class InvalidConfiguration extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Reads and validates the configuration; fails fast naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => value !== undefined && (known.includes(key) || key === 'DATABASE_URL' || key === 'API_KEY')),
+  );
+  const config = plainToInstance(AppConfig, defined);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new InvalidConfiguration(
+      errors.map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+    );
+  }
+  return config;
+}

@@ -1,0 +1,23 @@
+import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type SchemaParts = { entities: MixedList<Function | string | EntitySchema>; migrations: MixedList<Function | string> };
+
+/** Runs pending migrations in their own connection; start-up calls this before serving. */
+export async function runMigrations(url: string, schema: SchemaParts): Promise<string[]> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    entities: schema.entities,
+    migrations: schema.migrations,
+    migrationsTableName: 'c360_migrations',
+    migrationsTransactionMode: 'each',
+  });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations();
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,35 @@
+import type { CountryCode } from 'libphonenumber-js';
+import { CURRENT_SCHEMA_VERSION, customerStreamId, type CustomerEvent } from './customer-events.js';
+import { eventIdForTouchpoint, resolveCustomerId } from './customer-identity.js';
+import { EVENT_TYPE_OF_TOUCHPOINT, type Touchpoint } from './touchpoint.js';
+
+export interface TouchpointDecision {
+  customerId: string;
+  streamId: string;
+  eventId: string;
+  event: CustomerEvent;
+}
+
+/** decide(RecordTouchpoint) → one event in the customer's stream, whose id derives from the touchpoint id. */
+export function decideRecordTouchpoint(touchpoint: Touchpoint, defaultCountry?: CountryCode): TouchpointDecision {
+  const customerId = resolveCustomerId(touchpoint.customer, defaultCountry);
+  const event = {
+    type: EVENT_TYPE_OF_TOUCHPOINT[touchpoint.type],
+    data: { customerId, ...touchpoint.data },
+    metadata: {
+      touchpointId: touchpoint.touchpointId,
+      channel: touchpoint.channel,
+      occurredAt: new Date(touchpoint.occurredAt).toISOString(),
+      actor: touchpoint.actor,
+      correlationId: touchpoint.correlationId ?? touchpoint.touchpointId,
+      causationId: touchpoint.causationId,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+    },
+  } as CustomerEvent;
+  return {
+    customerId,
+    streamId: customerStreamId(customerId),
+    eventId: eventIdForTouchpoint(touchpoint.touchpointId),
+    event,
+  };
+}

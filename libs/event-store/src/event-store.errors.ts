@@ -1,0 +1,19 @@
+import type { ExpectedRevision } from './event-store.port.js';
+
+export class StreamRevisionConflict extends Error {
+  readonly code = 'STREAM_REVISION_CONFLICT';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Stream ${streamId} was expected at revision ${String(expected)} but is at ${String(actual)}`);
+  }
+}
+
+export class InvalidPosition extends Error {
+  readonly code = 'INVALID_POSITION';
+  constructor(readonly position: string) {
+    super(`Not a position of this event store: ${position}`);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './event-store.port.js';
+export * from './event-store.errors.js';
+export * from './postgres/postgres-event-store.js';
+export * from './postgres/create-event-store.migration.js';
+export * from './event-store.module.js';

@@ -1,0 +1,75 @@
+import { InvalidIdentifier, resolveCustomerId, type Touchpoint, type TouchpointType } from '@c360/domain';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import type { CountryCode } from 'libphonenumber-js';
+import { DATA_DTO_OF_TYPE } from './touchpoint-data.dto.js';
+import { TouchpointDto } from './touchpoint.dto.js';
+
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+
+export type ParsedTouchpoint = { ok: true; touchpoint: Touchpoint } | { ok: false; errors: FieldError[] };
+
+const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
+
+function flatten(errors: ValidationError[], prefix: string, into: FieldError[]): FieldError[] {
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const rules = Object.entries(error.constraints ?? {});
+    if (error.value === undefined && rules.length > 0) {
+      into.push({ field, reason: `${field} is required` });
+    } else {
+      for (const [rule, message] of rules) {
+        const reason =
+          rule === 'whitelistValidation'
+            ? `${field} is not a known field`
+            : message.startsWith(`${error.property} `)
+              ? `${field}${message.slice(error.property.length)}`
+              : message;
+        into.push({ field, reason });
+      }
+    }
+    if (error.children?.length) flatten(error.children, field, into);
+  }
+  return into;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates one touchpoint from any channel: the envelope, then `data` against its type, then the
+ * customer's identifiers. Every problem is reported with its field, not only the first.
+ */
+export function parseTouchpoint(body: unknown, defaultPhoneCountry?: CountryCode): ParsedTouchpoint {
+  if (!isPlainObject(body)) return { ok: false, errors: [{ field: '', reason: 'a touchpoint must be a JSON object' }] };
+  const envelope = plainToInstance(TouchpointDto, body);
+  const errors = flatten(validateSync(envelope, OPTIONS), '', []);
+
+  const dataClass = DATA_DTO_OF_TYPE[body.type as TouchpointType];
+  if (dataClass && isPlainObject(body.data)) {
+    flatten(validateSync(plainToInstance(dataClass, body.data), OPTIONS), 'data', errors);
+  }
+
+  const customer = isPlainObject(body.customer) ? body.customer : undefined;
+  if (customer && !errors.some((e) => e.field.startsWith('customer'))) {
+    try {
+      resolveCustomerId(customer, defaultPhoneCountry);
+    } catch (error) {
+      if (!(error instanceof InvalidIdentifier)) throw error;
+      errors.push({
+        field: error.reason.includes('required') ? 'customer' : `customer.${error.kind}`,
+        reason:
+          error.reason.includes('required')
+            ? 'customer must name the customer by customerId, email, phone, loyaltyCardId or anonymousId'
+            : `customer.${error.kind} ${error.reason}`,
+      });
+    }
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, touchpoint: body as unknown as Touchpoint };
+}

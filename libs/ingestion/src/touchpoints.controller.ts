@@ -1,0 +1,104 @@
+import { APP_CONFIG, type AppConfig } from '@c360/config';
+import type { Touchpoint } from '@c360/domain';
+import { ApiError, ApiKeyGuard } from '@c360/http';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CountryCode } from 'libphonenumber-js';
+import { IngestionMetrics } from './ingestion.metrics.js';
+import { parseTouchpoint, type FieldError } from './parse-touchpoint.js';
+import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touchpoints.command.js';
+import { MAX_BATCH_SIZE, TouchpointBatchDto, TouchpointDto } from './touchpoint.dto.js';
+
+export interface BatchItemResult {
+  index: number;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  touchpointId?: string;
+  eventId?: string;
+  customerId?: string;
+  position?: string;
+  errors?: FieldError[];
+}
+
+@ApiTags('touchpoints')
+@Controller('v1/touchpoints')
+@UseGuards(ApiKeyGuard)
+export class TouchpointsController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly metrics: IngestionMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Record one touchpoint (idempotent by touchpointId)' })
+  @ApiBody({ type: TouchpointDto })
+  @ApiAcceptedResponse({ description: '{eventId, customerId, position, duplicate}' })
+  @ApiBadRequestResponse({ description: 'Every offending field with the reason; nothing stored' })
+  async recordOne(@Body() body: unknown): Promise<Omit<RecordedTouchpoint, 'touchpointId'>> {
+    const parsed = parseTouchpoint(body, this.country);
+    if (!parsed.ok) {
+      this.metrics.rejected('http', parsed.errors);
+      throw ApiError.validation(parsed.errors, 'touchpoint');
+    }
+    const [recorded] = await this.commandBus.execute(new RecordTouchpointsCommand([parsed.touchpoint]));
+    this.metrics.recorded('http', [parsed.touchpoint], [recorded!]);
+    const { touchpointId: _, ...answer } = recorded!;
+    return answer;
+  }
+
+  @Post('batch')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: `Record up to ${MAX_BATCH_SIZE} touchpoints`,
+    description: 'Valid items are stored together in one atomic append; invalid ones are rejected with their reasons.',
+  })
+  @ApiBody({ type: TouchpointBatchDto })
+  @ApiAcceptedResponse({ description: '{accepted, duplicates, rejected, results: [{index, status, eventId, customerId, position, errors}]}' })
+  async recordBatch(@Body() body: unknown) {
+    const items = (body as { touchpoints?: unknown } | null)?.touchpoints;
+    if (!Array.isArray(items)) {
+      throw ApiError.validation([{ field: 'touchpoints', reason: 'touchpoints must be an array of touchpoints' }], 'batch');
+    }
+    if (items.length === 0 || items.length > MAX_BATCH_SIZE) {
+      throw ApiError.validation(
+        [{ field: 'touchpoints', reason: `touchpoints must hold 1 to ${MAX_BATCH_SIZE} items, got ${items.length}` }],
+        'batch',
+      );
+    }
+    const results: BatchItemResult[] = new Array(items.length);
+    const valid: { index: number; touchpoint: Touchpoint }[] = [];
+    items.forEach((item, index) => {
+      const parsed = parseTouchpoint(item, this.country);
+      if (parsed.ok) valid.push({ index, touchpoint: parsed.touchpoint });
+      else {
+        this.metrics.rejected('http', parsed.errors);
+        results[index] = {
+          index,
+          status: 'rejected',
+          touchpointId: typeof (item as { touchpointId?: unknown })?.touchpointId === 'string' ? (item as { touchpointId: string }).touchpointId : undefined,
+          errors: parsed.errors,
+        };
+      }
+    });
+    const recorded: RecordedTouchpoint[] = await this.commandBus.execute(
+      new RecordTouchpointsCommand(valid.map((v) => v.touchpoint)),
+    );
+    this.metrics.recorded('http', valid.map((v) => v.touchpoint), recorded);
+    recorded.forEach((r, i) => {
+      const index = valid[i]!.index;
+      results[index] = { index, status: r.duplicate ? 'duplicate' : 'accepted', ...r };
+    });
+    return {
+      accepted: results.filter((r) => r.status === 'accepted').length,
+      duplicates: results.filter((r) => r.status === 'duplicate').length,
+      rejected: results.filter((r) => r.status === 'rejected').length,
+      results,
+    };
+  }
+
+  private get country(): CountryCode {
+    return this.config.DEFAULT_PHONE_COUNTRY as CountryCode;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './projection.js';
+export * from './projector.js';
+export * from './projection-checkpoint.entity.js';
+export * from './create-projection-checkpoints.migration.js';
+export * from './projector.module.js';

@@ -1,0 +1,68 @@
+import { APP_CONFIG, type AppConfig } from '@c360/config';
+import { EVENT_STORE, type EventStore } from '@c360/event-store';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Type,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PROJECTIONS, type Projection } from './projection.js';
+import { Projector } from './projector.js';
+
+@Injectable()
+export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Projector');
+  readonly projector: Projector;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    dataSource: DataSource,
+    @Inject(PROJECTIONS) projections: Projection[],
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.projector = new Projector(store, dataSource, projections, {
+      batchSize: config.PROJECTOR_BATCH_SIZE,
+      idleDelayMs: config.PROJECTOR_IDLE_DELAY_MS,
+      log: {
+        info: (msg, extra) => this.logger.log({ msg, ...extra }),
+        warn: (msg, extra) => this.logger.warn({ msg, ...extra }),
+        error: (msg, extra) => this.logger.error({ msg, ...extra }),
+      },
+    });
+  }
+
+  get enabled(): boolean {
+    return this.config.PROJECTOR === 'on';
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    this.projector.start();
+    this.logger.log({ msg: 'projector started', projections: this.projector.status().map((s) => s.name) });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.projector.stop();
+  }
+}
+
+@Module({})
+export class ProjectorModule {
+  static forRoot(projections: Type<Projection>[]): DynamicModule {
+    return {
+      module: ProjectorModule,
+      global: true,
+      providers: [
+        ...projections,
+        { provide: PROJECTIONS, useFactory: (...instances: Projection[]) => instances, inject: projections },
+        ProjectorService,
+      ],
+      exports: [ProjectorService],
+    };
+  }
+}

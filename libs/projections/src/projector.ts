@@ -1,0 +1,134 @@
+import { START, type EventStore, type GlobalPosition, type Subscription } from '@c360/event-store';
+import type { DataSource } from 'typeorm';
+import type { Projection } from './projection.js';
+
+export class CheckpointMoved extends Error {
+  constructor(readonly projection: string) {
+    super(`Checkpoint of ${projection} was advanced by another projector instance`);
+  }
+}
+
+export interface ProjectionStatus {
+  name: string;
+  state: 'starting' | 'catching-up' | 'live' | 'retrying' | 'stopped';
+  position: GlobalPosition;
+  eventsProjected: number;
+  lastBatchAt?: string;
+  lastError?: string;
+}
+
+export interface ProjectorOptions {
+  batchSize: number;
+  idleDelayMs: number;
+  log: { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };
+}
+
+/**
+ * Runs each projection from its own checkpoint. A batch and its checkpoint commit in one
+ * transaction; the checkpoint moves by compare-and-set, so two instances never both apply a batch.
+ */
+export class Projector {
+  private readonly runs = new Map<string, { subscription?: Subscription; stopped: boolean }>();
+  private readonly statuses = new Map<string, ProjectionStatus>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly projections: Projection[],
+    private readonly options: ProjectorOptions,
+  ) {}
+
+  start(): void {
+    for (const projection of this.projections) {
+      const run = { stopped: false } as { subscription?: Subscription; stopped: boolean };
+      this.runs.set(projection.name, run);
+      this.statuses.set(projection.name, { name: projection.name, state: 'starting', position: START, eventsProjected: 0 });
+      void this.keepRunning(projection, run);
+    }
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.statuses.values()].map((s) => ({ ...s }));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.runs.values()].map(async (run) => {
+        run.stopped = true;
+        await run.subscription?.stop();
+      }),
+    );
+    for (const status of this.statuses.values()) status.state = 'stopped';
+  }
+
+  private async keepRunning(projection: Projection, run: { subscription?: Subscription; stopped: boolean }) {
+    let failures = 0;
+    while (!run.stopped) {
+      const status = this.statuses.get(projection.name)!;
+      try {
+        const checkpoint = await this.loadCheckpoint(projection.name);
+        status.position = checkpoint.position;
+        status.eventsProjected = checkpoint.eventsProjected;
+        status.state = 'catching-up';
+        let expected = checkpoint.position;
+        run.subscription = this.store.subscribeToAll(
+          async (events) => {
+            const last = events[events.length - 1]!.position;
+            await this.dataSource.transaction(async (manager) => {
+              const [, affected] = (await manager.query(
+                `UPDATE c360_projection_checkpoints
+                    SET position = $3, events_projected = events_projected + $4, updated_at = now()
+                  WHERE name = $1 AND position = $2`,
+                [projection.name, expected, last, events.length],
+              )) as [unknown, number];
+              if (affected !== 1) throw new CheckpointMoved(projection.name);
+              await projection.apply(events, manager);
+            });
+            expected = last;
+            failures = 0;
+            status.position = last;
+            status.eventsProjected += events.length;
+            status.lastBatchAt = new Date().toISOString();
+            status.state = events.length < this.options.batchSize ? 'live' : 'catching-up';
+            status.lastError = undefined;
+          },
+          {
+            after: checkpoint.position,
+            maxCount: this.options.batchSize,
+            idleDelayMs: this.options.idleDelayMs,
+            onReadError: (error, attempt) => {
+              status.state = 'retrying';
+              status.lastError = (error as Error).message;
+              this.options.log.warn('reading the event log failed; retrying', { projection: projection.name, attempt, error: (error as Error).message });
+            },
+          },
+        );
+        await run.subscription.closed;
+      } catch (error) {
+        if (run.stopped) break;
+        failures++;
+        status.state = 'retrying';
+        status.lastError = (error as Error).message;
+        const level = error instanceof CheckpointMoved ? 'info' : 'error';
+        this.options.log[level]('projection batch failed; resuming from its checkpoint', {
+          projection: projection.name,
+          attempt: failures,
+          error: (error as Error).message,
+        });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 10000)));
+      }
+    }
+  }
+
+  private async loadCheckpoint(name: string): Promise<{ position: GlobalPosition; eventsProjected: number }> {
+    await this.dataSource.query(
+      `INSERT INTO c360_projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+      [name, START],
+    );
+    const rows = (await this.dataSource.query(
+      'SELECT position, events_projected FROM c360_projection_checkpoints WHERE name = $1',
+      [name],
+    )) as { position: string; events_projected: string }[];
+    return { position: rows[0]!.position, eventsProjected: Number(rows[0]!.events_projected) };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './customer-timeline.controller.js';
+export * from './query-api.module.js';

@@ -1,0 +1,28 @@
+import { isTouchpointEventType, toTimelineEntry, type CustomerEvent } from '@c360/domain';
+import type { RecordedEvent } from '@c360/event-store';
+import type { Projection } from '@c360/projections';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+/** Maintains `c360_timeline`: every touchpoint of a customer, whatever its channel. */
+@Injectable()
+export class TimelineProjection implements Projection {
+  readonly name = 'timeline';
+
+  async apply(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    const rows = events
+      .filter((e) => isTouchpointEventType(e.type))
+      .map((e) => {
+        const entry = toTimelineEntry(e.eventId, e as unknown as CustomerEvent);
+        return { ...entry, recordedAt: e.recordedAt };
+      });
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO c360_timeline (event_id, customer_id, occurred_at, recorded_at, channel, type, summary, data)
+       SELECT r."eventId", r."customerId", r."occurredAt", r."recordedAt", r.channel, r.type, r.summary, r.data
+         FROM jsonb_to_recordset($1::jsonb) AS r("eventId" uuid, "customerId" text, "occurredAt" timestamptz,
+              "recordedAt" timestamptz, channel text, type text, summary text, data jsonb)`,
+      [JSON.stringify(rows)],
+    );
+  }
+}
