@@ -18,7 +18,7 @@ export default {
       ...esm,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.test.ts'],
-      testTimeout: 120000,
     },
   ],
+  testTimeout: 120000,
 };

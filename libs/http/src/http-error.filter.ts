@@ -26,7 +26,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof StreamRevisionConflict) {
       return new ApiError(ApiErrorCode.STREAM_REVISION_CONFLICT, exception.message);
     }
-    const bodyParser = exception as { type?: string; status?: number };
+    // Express's body parser fails with a typed error; Nest may wrap it as the cause of a 400.
+    const bodyParser = ((exception as { cause?: unknown })?.cause ?? exception) as { type?: string };
     if (bodyParser.type === 'entity.parse.failed') {
       return new ApiError(ApiErrorCode.MALFORMED_JSON, 'The body is not valid JSON');
     }
