@@ -29,7 +29,10 @@ function resolveApiKey(config: AppConfig, say: (line: string) => void): string {
 }
 
 /** Opens the database (embedded by default), migrates it, and starts the service. */
-export async function startService(config: AppConfig, say: (line: string) => void = () => undefined): Promise<StartedService> {
+export async function startService(
+  config: AppConfig,
+  say: (line: string) => void = () => undefined,
+): Promise<StartedService> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -40,7 +43,10 @@ export async function startService(config: AppConfig, say: (line: string) => voi
   if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
   config.API_KEY = resolveApiKey(config, say);
 
-  const app = await NestFactory.create(AppModule.forRoot(config, database.url), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create(AppModule.forRoot(config, database.url), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   configureHttp(app);
   await app.listen(config.PORT, config.HOST);

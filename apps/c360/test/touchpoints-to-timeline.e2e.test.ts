@@ -12,7 +12,11 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
   let service: StartedService;
   let db: pg.Client;
   const http = () => request(service.url);
-  const post = (path: string, body: unknown) => http().post(path).set('x-api-key', API_KEY).send(body as object);
+  const post = (path: string, body: unknown) =>
+    http()
+      .post(path)
+      .set('x-api-key', API_KEY)
+      .send(body as object);
   const get = (path: string) => http().get(path).set('x-api-key', API_KEY);
   const storedEvents = async () => Number((await db.query('SELECT count(*) FROM c360_events')).rows[0].count);
 
@@ -35,10 +39,15 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
     await database?.drop();
   });
 
-  async function timelineOf(customerId: string, query = '', expected?: number) {
+  interface TimelineBody {
+    items: { eventId: string; type: string; channel: string; occurredAt: string }[];
+    nextCursor: string | null;
+  }
+
+  async function timelineOf(customerId: string, query = '', expected?: number): Promise<TimelineBody> {
     return eventually(
-      async () => (await get(`/v1/customers/${customerId}/timeline${query}`).expect(200)).body,
-      (body: { items: unknown[] }) => expected === undefined || body.items.length === expected,
+      async () => (await get(`/v1/customers/${customerId}/timeline${query}`).expect(200)).body as TimelineBody,
+      (body) => expected === undefined || body.items.length === expected,
       { what: `timeline of ${customerId}` },
     );
   }
@@ -81,7 +90,10 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
       occurredAt: '2026-11-06T11:00:00.000Z',
       summary: 'Complaint case-9 opened (delivery, high)',
     });
-    expect(timeline.items[3]).toMatchObject({ eventId: accepted.body.eventId, summary: 'Purchase '+ (purchase.data as { orderId: string }).orderId + ': 1 item(s), 59.90 EUR' });
+    expect(timeline.items[3]).toMatchObject({
+      eventId: accepted.body.eventId,
+      summary: 'Purchase ' + (purchase.data as { orderId: string }).orderId + ': 1 item(s), 59.90 EUR',
+    });
     expect(timeline.nextCursor).toBeNull();
 
     const filtered = await timelineOf(customerId, '?channel=web,store&from=2026-11-02T00:00:00Z');
@@ -104,7 +116,9 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
     let pages = 0;
     while (cursor !== null) {
       const page: { items: { eventId: string; occurredAt: string }[]; nextCursor: string | null } = (
-        await get(`/v1/customers/${customer.customerId}/timeline?limit=5${cursor ? `&cursor=${cursor}` : ''}`).expect(200)
+        await get(`/v1/customers/${customer.customerId}/timeline?limit=5${cursor ? `&cursor=${cursor}` : ''}`).expect(
+          200,
+        )
       ).body;
       seen.push(...page.items.map((i) => i.eventId));
       cursor = page.nextCursor;
@@ -147,12 +161,34 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
       ['an unknown channel, by name', aPurchase({ channel: 'fax' }), 'channel "fax" is unknown'],
       ['an unknown type, by name', aPurchase({ type: 'teleportation' }), 'type "teleportation" is unknown'],
       ['a missing touchpointId', aPurchase({ touchpointId: undefined }), 'touchpointId is required'],
-      ['a date without time zone', aPurchase({ occurredAt: '2026-11-01T10:00:00' }), 'occurredAt must include a time and a time zone'],
+      [
+        'a date without time zone',
+        aPurchase({ occurredAt: '2026-11-01T10:00:00' }),
+        'occurredAt must include a time and a time zone',
+      ],
       ['no customer identifier', aPurchase({ customer: {} }), 'customer must name the customer'],
-      ['a malformed e-mail', aPurchase({ customer: { email: 'not-an-email' } }), 'customer.email is not an e-mail address'],
-      ['an impossible phone', aPurchase({ customer: { phone: '12' } }), 'customer.phone is not a possible phone number'],
-      ['a negative quantity', aPurchase({ data: { orderId: 'o', currency: 'EUR', lines: [{ sku: 's', category: 'c', quantity: -1, unitPrice: 1 }] } }), 'data.lines.0.quantity must not be less than 1'],
-      ['an NPS out of range', { ...aCall(), type: 'survey-answered', data: { surveyId: 's', nps: 11 } }, 'data.nps must not be greater than 10'],
+      [
+        'a malformed e-mail',
+        aPurchase({ customer: { email: 'not-an-email' } }),
+        'customer.email is not an e-mail address',
+      ],
+      [
+        'an impossible phone',
+        aPurchase({ customer: { phone: '12' } }),
+        'customer.phone is not a possible phone number',
+      ],
+      [
+        'a negative quantity',
+        aPurchase({
+          data: { orderId: 'o', currency: 'EUR', lines: [{ sku: 's', category: 'c', quantity: -1, unitPrice: 1 }] },
+        }),
+        'data.lines.0.quantity must not be less than 1',
+      ],
+      [
+        'an NPS out of range',
+        { ...aCall(), type: 'survey-answered', data: { surveyId: 's', nps: 11 } },
+        'data.nps must not be greater than 10',
+      ],
       ['a field no type has', aPurchase({ colour: 'red' }), 'colour is not a known field'],
       ['data of another type', { ...aCall(), data: { orderId: 'o' } }, 'data.reason is required'],
     ];
@@ -183,15 +219,25 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
         touchpoints: [aCall(), aPurchase({ channel: 'fax' }), aPageView(), 'nonsense'],
       }).expect(202);
       expect(response.body).toMatchObject({ accepted: 2, duplicates: 0, rejected: 2 });
-      expect(response.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'rejected', 'accepted', 'rejected']);
+      expect(response.body.results.map((r: { status: string }) => r.status)).toEqual([
+        'accepted',
+        'rejected',
+        'accepted',
+        'rejected',
+      ]);
       expect(response.body.results[1].errors[0].field).toBe('channel');
       expect(await storedEvents()).toBe(before + 2);
     });
 
     it('rejects an empty or oversized batch as a whole', async () => {
       await post('/v1/touchpoints/batch', { touchpoints: [] }).expect(400);
-      const big = await post('/v1/touchpoints/batch', { touchpoints: Array.from({ length: 1001 }, () => aCall()) }).expect(400);
-      expect(big.body.errors[0]).toEqual({ field: 'touchpoints', reason: 'touchpoints must hold 1 to 1000 items, got 1001' });
+      const big = await post('/v1/touchpoints/batch', {
+        touchpoints: Array.from({ length: 1001 }, () => aCall()),
+      }).expect(400);
+      expect(big.body.errors[0]).toEqual({
+        field: 'touchpoints',
+        reason: 'touchpoints must hold 1 to 1000 items, got 1001',
+      });
     });
 
     it('rejects bad timeline queries with a 400', async () => {
@@ -212,14 +258,23 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
 
     it('reports health, metrics and the OpenAPI document without a key', async () => {
       const health = await http().get('/health').expect(200);
-      expect(health.body).toMatchObject({ status: 'ok', database: 'up', eventStore: { oldestOpenTransactionSeconds: expect.any(Number) } });
+      expect(health.body).toMatchObject({
+        status: 'ok',
+        database: 'up',
+        eventStore: { oldestOpenTransactionSeconds: expect.any(Number) },
+      });
       expect(health.body.projections.map((p: { name: string }) => p.name)).toEqual(['timeline', 'touchpoint-counts']);
       const metrics = await http().get('/metrics').expect(200);
       expect(metrics.text).toContain('c360_touchpoints_total');
       expect(metrics.text).toContain('c360_oldest_open_transaction_seconds');
       const openapi = await http().get('/docs/openapi.json').expect(200);
       expect(Object.keys(openapi.body.paths)).toEqual(
-        expect.arrayContaining(['/v1/touchpoints', '/v1/touchpoints/batch', '/v1/customers/{customerId}/timeline', '/health']),
+        expect.arrayContaining([
+          '/v1/touchpoints',
+          '/v1/touchpoints/batch',
+          '/v1/customers/{customerId}/timeline',
+          '/health',
+        ]),
       );
     });
   });

@@ -22,7 +22,9 @@ try {
   await app.init();
 } catch (error) {
   process.stderr.write(
-    error instanceof InvalidConfiguration ? `${error.message}\n` : `Projector failed to start: ${(error as Error).stack}\n`,
+    error instanceof InvalidConfiguration
+      ? `${error.message}\n`
+      : `Projector failed to start: ${(error as Error).stack}\n`,
   );
   process.exit(error instanceof InvalidConfiguration ? 78 : 1);
 }

@@ -9,27 +9,41 @@ const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? unde
 
 /** Every setting the service reads, from environment variables, validated once at start-up. */
 export class AppConfig {
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
   HOST = '127.0.0.1';
 
   /** Absent: an embedded PostgreSQL under DATA_DIR. */
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL?: string;
 
   @IsString()
   DATA_DIR = '.data';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   EMBEDDED_POSTGRES_PORT = 54329;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
   /** Key required by every /v1 endpoint; absent with the embedded default: generated once into DATA_DIR. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^.{16,}$/, { message: 'must have at least 16 characters' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{16,}$/, { message: 'must have at least 16 characters' })
   API_KEY?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -42,10 +56,16 @@ export class AppConfig {
   @IsIn(['on', 'off'])
   PROJECTOR = 'on';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
   PROJECTOR_BATCH_SIZE = 2000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60000)
   PROJECTOR_IDLE_DELAY_MS = 50;
 }
 
@@ -59,7 +79,9 @@ export class InvalidConfiguration extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const defined = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => value !== undefined && (known.includes(key) || key === 'DATABASE_URL' || key === 'API_KEY')),
+    Object.entries(env).filter(
+      ([key, value]) => value !== undefined && (known.includes(key) || key === 'DATABASE_URL' || key === 'API_KEY'),
+    ),
   );
   const config = plainToInstance(AppConfig, defined);
   const errors = validateSync(config, { forbidUnknownValues: false });

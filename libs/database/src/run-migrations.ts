@@ -1,7 +1,9 @@
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export type SchemaParts = { entities: MixedList<Function | string | EntitySchema>; migrations: MixedList<Function | string> };
+export interface SchemaParts {
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
 
 /** Runs pending migrations in their own connection; start-up calls this before serving. */
 export async function runMigrations(url: string, schema: SchemaParts): Promise<string[]> {

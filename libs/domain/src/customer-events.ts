@@ -1,10 +1,4 @@
-import type {
-  Actor,
-  Channel,
-  TouchpointDataByType,
-  TouchpointEventType,
-  TouchpointType,
-} from './touchpoint.js';
+import type { Actor, Channel, TouchpointDataByType, TouchpointEventType, TouchpointType } from './touchpoint.js';
 import { EVENT_TYPE_OF_TOUCHPOINT } from './touchpoint.js';
 
 export const CURRENT_SCHEMA_VERSION = 1;

@@ -47,10 +47,19 @@ export interface TouchpointDataByType {
   'campaign-response': { campaignId: string; response: 'accepted' | 'declined' | 'ignored' };
   inquiry: { subject: string; text: string };
   suggestion: { subject: string; text: string };
-  'complaint-opened': { caseId: string; category: string; severity: 'low' | 'medium' | 'high' | 'critical'; text: string };
+  'complaint-opened': {
+    caseId: string;
+    category: string;
+    severity: 'low' | 'medium' | 'high' | 'critical';
+    text: string;
+  };
   'complaint-resolved': { caseId: string; resolution: string; satisfied?: boolean };
   'survey-answered': { surveyId: string; nps: number; comment?: string };
-  'consent-changed': { purpose: 'marketing' | 'profiling'; channel: 'email' | 'phone' | 'sms' | 'any'; granted: boolean };
+  'consent-changed': {
+    purpose: 'marketing' | 'profiling';
+    channel: 'email' | 'phone' | 'sms' | 'any';
+    granted: boolean;
+  };
   'profile-updated': ProfileData;
   'customer-registered': ProfileData;
 }

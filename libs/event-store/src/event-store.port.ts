@@ -18,7 +18,7 @@ export interface NewEvent {
   eventId?: string;
   type: string;
   data: unknown;
-  metadata: Record<string, unknown>;
+  metadata: object;
 }
 
 export interface RecordedEvent {
@@ -89,7 +89,11 @@ export interface EventStoreHealth {
  */
 export interface EventStore {
   /** Appends to one stream; the events get consecutive revisions and commit together or not at all. */
-  append(streamId: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: NewEvent[],
+    options?: { expectedRevision?: ExpectedRevision },
+  ): Promise<AppendResult>;
   /** Appends to several streams in one atomic commit; a revision conflict in any fails them all. */
   appendMany(writes: StreamWrite[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@c360/testing';
-import {
-  START,
-  StreamRevisionConflict,
-  type EventStore,
-  type NewEvent,
-  type RecordedEvent,
-} from '@c360/event-store';
+import { START, StreamRevisionConflict, type EventStore, type NewEvent, type RecordedEvent } from '@c360/event-store';
 
 export interface ContractSubject {
   store: EventStore;
@@ -54,7 +48,9 @@ export function eventStoreContract(adapter: string, open: () => Promise<Contract
     describe('appending and reading a stream', () => {
       it('gives a new stream consecutive revisions from 0 and reads them back with their metadata', async () => {
         const stream = newStream();
-        const result = await store.append(stream, [anEvent(1), anEvent(2), anEvent(3)], { expectedRevision: 'no_stream' });
+        const result = await store.append(stream, [anEvent(1), anEvent(2), anEvent(3)], {
+          expectedRevision: 'no_stream',
+        });
 
         expect(result.events.map((e) => [e.streamRevision, e.duplicate])).toEqual([
           [0, false],
@@ -77,12 +73,17 @@ export function eventStoreContract(adapter: string, open: () => Promise<Contract
 
       it('reads backwards, from a revision, and a limited count', async () => {
         const stream = newStream();
-        await store.append(stream, [1, 2, 3, 4, 5].map((n) => anEvent(n)));
+        await store.append(
+          stream,
+          [1, 2, 3, 4, 5].map((n) => anEvent(n)),
+        );
 
         const revisions = (events: RecordedEvent[]) => events.map((e) => e.streamRevision);
         expect(revisions(await store.readStream(stream, { direction: 'backwards' }))).toEqual([4, 3, 2, 1, 0]);
         expect(revisions(await store.readStream(stream, { fromRevision: 2 }))).toEqual([2, 3, 4]);
-        expect(revisions(await store.readStream(stream, { direction: 'backwards', fromRevision: 2, maxCount: 2 }))).toEqual([2, 1]);
+        expect(
+          revisions(await store.readStream(stream, { direction: 'backwards', fromRevision: 2, maxCount: 2 })),
+        ).toEqual([2, 1]);
         expect(await store.readStream(newStream())).toEqual([]);
       });
     });
@@ -160,7 +161,11 @@ export function eventStoreContract(adapter: string, open: () => Promise<Contract
         const stream = newStream();
         const [x, y] = [randomUUID(), randomUUID()];
         await store.append(stream, [anEvent(1, { eventId: x })]);
-        const result = await store.append(stream, [anEvent(1, { eventId: x }), anEvent(2, { eventId: y }), anEvent(2, { eventId: y })]);
+        const result = await store.append(stream, [
+          anEvent(1, { eventId: x }),
+          anEvent(2, { eventId: y }),
+          anEvent(2, { eventId: y }),
+        ]);
 
         expect(result.events.map((e) => [e.eventId, e.streamRevision, e.duplicate])).toEqual([
           [x, 0, true],
@@ -194,7 +199,9 @@ export function eventStoreContract(adapter: string, open: () => Promise<Contract
         expect(events).toHaveLength(30);
         expect(new Set(events.map((e) => e.eventId)).size).toBe(30);
         for (const s of streams) {
-          expect(events.filter((e) => e.streamId === s).map((e) => e.streamRevision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+          expect(events.filter((e) => e.streamId === s).map((e) => e.streamRevision)).toEqual([
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+          ]);
         }
         const middle = events[14]!;
         const rest = await store.readAll({ after: middle.position, maxCount: 10000 });
@@ -214,12 +221,20 @@ export function eventStoreContract(adapter: string, open: () => Promise<Contract
           { idleDelayMs: 10 },
         );
         try {
-          await eventually(async () => seen.length, (n) => n === 2, { what: 'catch-up' });
+          await eventually(
+            async () => seen.length,
+            (n) => n === 2,
+            { what: 'catch-up' },
+          );
           await store.append(`${prefix}-b`, [anEvent(3)]);
           await store.append(`${prefix}-a`, [anEvent(4)]);
-          const live = await eventually(async () => seen.map((e) => (e.data as { n: number }).n), (n) => n.length === 4, {
-            what: 'live events',
-          });
+          const live = await eventually(
+            async () => seen.map((e) => (e.data as { n: number }).n),
+            (n) => n.length === 4,
+            {
+              what: 'live events',
+            },
+          );
           expect(live).toEqual([1, 2, 3, 4]);
         } finally {
           await subscription.stop();
@@ -272,7 +287,11 @@ export function eventStoreContract(adapter: string, open: () => Promise<Contract
               }
             }),
           );
-          await eventually(async () => seen.length, (n) => n >= committed.size, { timeoutMs: 60000, what: 'the subscriber' });
+          await eventually(
+            async () => seen.length,
+            (n) => n >= committed.size,
+            { timeoutMs: 60000, what: 'the subscriber' },
+          );
         } finally {
           await subscription.stop();
         }

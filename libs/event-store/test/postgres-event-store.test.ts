@@ -38,7 +38,9 @@ describe('PostgreSQL event store: commits out of sequence order', () => {
       'SELECT * FROM c360_append($1::jsonb, $2::jsonb)',
       [
         JSON.stringify([{ i: 1, s: streamId, x: -1 }]),
-        JSON.stringify([{ ord: 1, w: 1, id: eventId, t: 'CallHandled', d: {}, m: { occurredAt: '2026-11-01T00:00:00Z' } }]),
+        JSON.stringify([
+          { ord: 1, w: 1, id: eventId, t: 'CallHandled', d: {}, m: { occurredAt: '2026-11-01T00:00:00Z' } },
+        ]),
       ],
     ] as const;
   }
@@ -75,7 +77,7 @@ describe('PostgreSQL event store: commits out of sequence order', () => {
 
   it('reports the age of the oldest open transaction, which holds the log back', async () => {
     await slowWriter.query('BEGIN');
-    await slowWriter.query("SELECT pg_current_xact_id(), pg_sleep(0.2)");
+    await slowWriter.query('SELECT pg_current_xact_id(), pg_sleep(0.2)');
     try {
       const health = await store.health();
       expect(health.oldestOpenTransactionSeconds).toBeGreaterThanOrEqual(0.2);

@@ -15,7 +15,9 @@ export function configureHttp(app: INestApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Customer 360')
-      .setDescription('Touchpoints in, customer timeline and read models out. Every /v1 endpoint needs the x-api-key header.')
+      .setDescription(
+        'Touchpoints in, customer timeline and read models out. Every /v1 endpoint needs the x-api-key header.',
+      )
       .setVersion('1')
       .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, 'api-key')
       .addSecurityRequirements('api-key')

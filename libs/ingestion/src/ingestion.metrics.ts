@@ -11,15 +11,16 @@ function counter(name: string, help: string, labelNames: string[]): Counter {
 /** Every touchpoint in is counted: stored, duplicate or rejected, so no rejection is a log line alone. */
 @Injectable()
 export class IngestionMetrics {
-  private readonly touchpoints = counter('c360_touchpoints_total', 'Touchpoints received, by source, channel and outcome', [
-    'source',
-    'channel',
-    'outcome',
-  ]);
-  private readonly rejections = counter('c360_touchpoints_rejected_total', 'Rejected touchpoints, by source and first field at fault', [
-    'source',
-    'field',
-  ]);
+  private readonly touchpoints = counter(
+    'c360_touchpoints_total',
+    'Touchpoints received, by source, channel and outcome',
+    ['source', 'channel', 'outcome'],
+  );
+  private readonly rejections = counter(
+    'c360_touchpoints_rejected_total',
+    'Rejected touchpoints, by source and first field at fault',
+    ['source', 'field'],
+  );
 
   recorded(source: string, touchpoints: Touchpoint[], results: RecordedTouchpoint[]): void {
     results.forEach((r, i) =>

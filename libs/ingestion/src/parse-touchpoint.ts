@@ -62,10 +62,9 @@ export function parseTouchpoint(body: unknown, defaultPhoneCountry?: CountryCode
       if (!(error instanceof InvalidIdentifier)) throw error;
       errors.push({
         field: error.reason.includes('required') ? 'customer' : `customer.${error.kind}`,
-        reason:
-          error.reason.includes('required')
-            ? 'customer must name the customer by customerId, email, phone, loyaltyCardId or anonymousId'
-            : `customer.${error.kind} ${error.reason}`,
+        reason: error.reason.includes('required')
+          ? 'customer must name the customer by customerId, email, phone, loyaltyCardId or anonymousId'
+          : `customer.${error.kind} ${error.reason}`,
       });
     }
   }

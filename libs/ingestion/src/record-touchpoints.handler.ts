@@ -15,12 +15,14 @@ export class RecordTouchpointsHandler implements ICommandHandler<RecordTouchpoin
 
   async execute({ touchpoints }: RecordTouchpointsCommand): Promise<RecordedTouchpoint[]> {
     if (touchpoints.length === 0) return [];
-    const decisions = touchpoints.map((t) => decideRecordTouchpoint(t, this.config.DEFAULT_PHONE_COUNTRY as CountryCode));
+    const decisions = touchpoints.map((t) =>
+      decideRecordTouchpoint(t, this.config.DEFAULT_PHONE_COUNTRY as CountryCode),
+    );
     const results = await this.store.appendMany(
       decisions.map((d) => ({
         streamId: d.streamId,
         expectedRevision: 'any' as const,
-        events: [{ eventId: d.eventId, type: d.event.type, data: d.event.data, metadata: { ...d.event.metadata } }],
+        events: [{ eventId: d.eventId, type: d.event.type, data: d.event.data, metadata: d.event.metadata }],
       })),
     );
     return results.map((result, i) => {

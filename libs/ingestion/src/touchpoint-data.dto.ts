@@ -28,14 +28,22 @@ export class PurchaseLineDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(ID_MAX) category: string;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
   @ApiProperty({ minimum: 0 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) unitPrice: number;
-  @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) unitCost?: number;
+  @ApiPropertyOptional({ minimum: 0 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  unitCost?: number;
 }
 
 export class PurchaseDataDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(ID_MAX) orderId: string;
   @ApiProperty({ example: 'EUR' }) @IsISO4217CurrencyCode() currency: string;
   @ApiProperty({ type: [PurchaseLineDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => PurchaseLineDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => PurchaseLineDto)
   lines: PurchaseLineDto[];
 }
 
@@ -47,7 +55,11 @@ export class ReturnLineDto {
 export class ReturnDataDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(ID_MAX) orderId: string;
   @ApiProperty({ type: [ReturnLineDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => ReturnLineDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ReturnLineDto)
   lines: ReturnLineDto[];
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(TEXT_MAX) reason: string;
 }
@@ -71,7 +83,9 @@ export class EmailDataDto {
 
 export class CampaignResponseDataDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(ID_MAX) campaignId: string;
-  @ApiProperty({ enum: ['accepted', 'declined', 'ignored'] }) @IsIn(['accepted', 'declined', 'ignored']) response: string;
+  @ApiProperty({ enum: ['accepted', 'declined', 'ignored'] })
+  @IsIn(['accepted', 'declined', 'ignored'])
+  response: string;
 }
 
 export class TextDataDto {
@@ -82,7 +96,9 @@ export class TextDataDto {
 export class ComplaintOpenedDataDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(ID_MAX) caseId: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(ID_MAX) category: string;
-  @ApiProperty({ enum: ['low', 'medium', 'high', 'critical'] }) @IsIn(['low', 'medium', 'high', 'critical']) severity: string;
+  @ApiProperty({ enum: ['low', 'medium', 'high', 'critical'] })
+  @IsIn(['low', 'medium', 'high', 'critical'])
+  severity: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(TEXT_MAX) text: string;
 }
 
@@ -116,9 +132,17 @@ export class AddressDto {
 export class ProfileDataDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(ID_MAX) name?: string;
   @ApiPropertyOptional({ example: '1980-04-12' }) @IsOptional() @IsISO8601({ strict: true }) birthDate?: string;
-  @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) address?: AddressDto;
+  @ApiPropertyOptional({ type: AddressDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address?: AddressDto;
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(ID_MAX, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(ID_MAX, { each: true })
   interests?: string[];
 }
 

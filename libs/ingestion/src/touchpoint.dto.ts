@@ -20,69 +20,122 @@ export const MAX_BATCH_SIZE = 1000;
 const KEY = /^[\x21-\x7e]+$/;
 
 export class CustomerReferenceDto {
-  @ApiPropertyOptional({ example: 'c-42' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @Matches(KEY, { message: 'customerId must be printable ASCII without spaces' })
+  @ApiPropertyOptional({ example: 'c-42' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(KEY, { message: 'customerId must be printable ASCII without spaces' })
   customerId?: string;
 
-  @ApiPropertyOptional({ example: 'ana@example.com' }) @IsOptional() @IsString() @MaxLength(320)
+  @ApiPropertyOptional({ example: 'ana@example.com' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
   email?: string;
 
-  @ApiPropertyOptional({ example: '+34 600 000 000' }) @IsOptional() @IsString() @MaxLength(40)
+  @ApiPropertyOptional({ example: '+34 600 000 000' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
   phone?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   loyaltyCardId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   anonymousId?: string;
 }
 
 export class ActorDto {
-  @ApiProperty({ enum: ['agent', 'system', 'customer'] }) @IsIn(['agent', 'system', 'customer'])
+  @ApiProperty({ enum: ['agent', 'system', 'customer'] })
+  @IsIn(['agent', 'system', 'customer'])
   kind: string;
 
-  @ApiProperty({ example: 'agent-7' }) @IsString() @IsNotEmpty() @MaxLength(200)
+  @ApiProperty({ example: 'agent-7' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   id: string;
 }
 
 /** One touchpoint as channels send it, over HTTP and Kafka alike. */
 export class TouchpointDto {
   @ApiProperty({ description: 'Idempotency key from the source: the same id is stored once.', example: 'pos-000123' })
-  @IsString() @IsNotEmpty() @MaxLength(200) @Matches(KEY, { message: 'touchpointId must be printable ASCII without spaces' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(KEY, { message: 'touchpointId must be printable ASCII without spaces' })
   touchpointId: string;
 
   @ApiProperty({ enum: CHANNELS })
-  @IsIn(CHANNELS, { message: ({ value }) => `channel ${JSON.stringify(value)} is unknown; expected one of ${CHANNELS.join(', ')}` })
+  @IsIn(CHANNELS, {
+    message: ({ value }) => `channel ${JSON.stringify(value)} is unknown; expected one of ${CHANNELS.join(', ')}`,
+  })
   channel: string;
 
   @ApiProperty({ enum: TOUCHPOINT_TYPES })
-  @IsIn(TOUCHPOINT_TYPES, { message: ({ value }) => `type ${JSON.stringify(value)} is unknown; expected one of ${TOUCHPOINT_TYPES.join(', ')}` })
+  @IsIn(TOUCHPOINT_TYPES, {
+    message: ({ value }) => `type ${JSON.stringify(value)} is unknown; expected one of ${TOUCHPOINT_TYPES.join(', ')}`,
+  })
   type: string;
 
-  @ApiProperty({ description: 'When it happened at the source (ISO 8601 with a time zone).', example: '2026-11-01T10:00:00Z' })
+  @ApiProperty({
+    description: 'When it happened at the source (ISO 8601 with a time zone).',
+    example: '2026-11-01T10:00:00Z',
+  })
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'occurredAt must be an ISO 8601 date-time' })
   @Matches(/T.*(Z|[+-]\d\d:?\d\d)$/, { message: 'occurredAt must include a time and a time zone (Z or ±hh:mm)' })
   occurredAt: string;
 
   @ApiProperty({ type: CustomerReferenceDto, description: 'At least one identifier of the customer.' })
-  @IsObject() @ValidateNested() @Type(() => CustomerReferenceDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CustomerReferenceDto)
   customer: CustomerReferenceDto;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The fields of the touchpoint type; see the architecture for each type.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The fields of the touchpoint type; see the architecture for each type.',
+  })
   @IsObject()
   data: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: ActorDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ActorDto)
+  @ApiPropertyOptional({ type: ActorDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ActorDto)
   actor?: ActorDto;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   correlationId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   causationId?: string;
 }
 
 export class TouchpointBatchDto {
   @ApiProperty({ type: [TouchpointDto], maxItems: MAX_BATCH_SIZE })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH_SIZE)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH_SIZE)
   touchpoints: unknown[];
 }

@@ -55,11 +55,16 @@ export class TouchpointsController {
     description: 'Valid items are stored together in one atomic append; invalid ones are rejected with their reasons.',
   })
   @ApiBody({ type: TouchpointBatchDto })
-  @ApiAcceptedResponse({ description: '{accepted, duplicates, rejected, results: [{index, status, eventId, customerId, position, errors}]}' })
+  @ApiAcceptedResponse({
+    description: '{accepted, duplicates, rejected, results: [{index, status, eventId, customerId, position, errors}]}',
+  })
   async recordBatch(@Body() body: unknown) {
     const items = (body as { touchpoints?: unknown } | null)?.touchpoints;
     if (!Array.isArray(items)) {
-      throw ApiError.validation([{ field: 'touchpoints', reason: 'touchpoints must be an array of touchpoints' }], 'batch');
+      throw ApiError.validation(
+        [{ field: 'touchpoints', reason: 'touchpoints must be an array of touchpoints' }],
+        'batch',
+      );
     }
     if (items.length === 0 || items.length > MAX_BATCH_SIZE) {
       throw ApiError.validation(
@@ -77,7 +82,10 @@ export class TouchpointsController {
         results[index] = {
           index,
           status: 'rejected',
-          touchpointId: typeof (item as { touchpointId?: unknown })?.touchpointId === 'string' ? (item as { touchpointId: string }).touchpointId : undefined,
+          touchpointId:
+            typeof (item as { touchpointId?: unknown })?.touchpointId === 'string'
+              ? (item as { touchpointId: string }).touchpointId
+              : undefined,
           errors: parsed.errors,
         };
       }
@@ -85,7 +93,11 @@ export class TouchpointsController {
     const recorded: RecordedTouchpoint[] = await this.commandBus.execute(
       new RecordTouchpointsCommand(valid.map((v) => v.touchpoint)),
     );
-    this.metrics.recorded('http', valid.map((v) => v.touchpoint), recorded);
+    this.metrics.recorded(
+      'http',
+      valid.map((v) => v.touchpoint),
+      recorded,
+    );
     recorded.forEach((r, i) => {
       const index = valid[i]!.index;
       results[index] = { index, status: r.duplicate ? 'duplicate' : 'accepted', ...r };

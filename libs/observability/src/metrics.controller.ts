@@ -7,10 +7,7 @@ import { collectDefaultMetrics, Gauge, register } from 'prom-client';
 @ApiTags('operations')
 @Controller()
 export class MetricsController {
-  constructor(
-    @Inject(EVENT_STORE) store: EventStore,
-    projector: ProjectorService,
-  ) {
+  constructor(@Inject(EVENT_STORE) store: EventStore, projector: ProjectorService) {
     if (!register.getSingleMetric('process_cpu_seconds_total')) collectDefaultMetrics();
     register.removeSingleMetric('c360_oldest_open_transaction_seconds');
     register.removeSingleMetric('c360_projection_events_projected');

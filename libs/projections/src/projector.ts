@@ -20,7 +20,11 @@ export interface ProjectionStatus {
 export interface ProjectorOptions {
   batchSize: number;
   idleDelayMs: number;
-  log: { info(msg: string, extra?: object): void; warn(msg: string, extra?: object): void; error(msg: string, extra?: object): void };
+  log: {
+    info(msg: string, extra?: object): void;
+    warn(msg: string, extra?: object): void;
+    error(msg: string, extra?: object): void;
+  };
 }
 
 /**
@@ -42,7 +46,12 @@ export class Projector {
     for (const projection of this.projections) {
       const run = { stopped: false } as { subscription?: Subscription; stopped: boolean };
       this.runs.set(projection.name, run);
-      this.statuses.set(projection.name, { name: projection.name, state: 'starting', position: START, eventsProjected: 0 });
+      this.statuses.set(projection.name, {
+        name: projection.name,
+        state: 'starting',
+        position: START,
+        eventsProjected: 0,
+      });
       void this.keepRunning(projection, run);
     }
   }
@@ -99,7 +108,11 @@ export class Projector {
             onReadError: (error, attempt) => {
               status.state = 'retrying';
               status.lastError = (error as Error).message;
-              this.options.log.warn('reading the event log failed; retrying', { projection: projection.name, attempt, error: (error as Error).message });
+              this.options.log.warn('reading the event log failed; retrying', {
+                projection: projection.name,
+                attempt,
+                error: (error as Error).message,
+              });
             },
           },
         );

@@ -40,7 +40,8 @@ describe('projector under crashes and a competing instance', () => {
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(PROJECTOR_MAIN)) throw new Error(`${PROJECTOR_MAIN} is missing: run the tests with npm test, which builds first`);
+    if (!existsSync(PROJECTOR_MAIN))
+      throw new Error(`${PROJECTOR_MAIN} is missing: run the tests with npm test, which builds first`);
     database = await createTestDatabase();
     store = new PostgresEventStore({ connectionString: database.url, poolSize: 8 });
     db = new pg.Client({ connectionString: database.url });
@@ -54,12 +55,16 @@ describe('projector under crashes and a competing instance', () => {
   });
 
   async function projected(): Promise<number> {
-    const { rows } = await db.query("SELECT coalesce(min(events_projected), 0)::int AS n FROM c360_projection_checkpoints");
+    const { rows } = await db.query(
+      'SELECT coalesce(min(events_projected), 0)::int AS n FROM c360_projection_checkpoints',
+    );
     return rows[0].n;
   }
 
   /** Writers append touchpoints for 40 customers from 8 concurrent connections until told to stop. */
-  async function writeTouchpoints(shouldStop: () => boolean): Promise<{ total: number; perCustomer: Map<string, number> }> {
+  async function writeTouchpoints(
+    shouldStop: () => boolean,
+  ): Promise<{ total: number; perCustomer: Map<string, number> }> {
     const perCustomer = new Map<string, number>();
     const customers = Array.from({ length: 40 }, (_, i) => `crash-${i}`);
     const builders = [aPurchase, aCall, aPageView];
@@ -74,7 +79,9 @@ describe('projector under crashes and a competing instance', () => {
             const body = builders[n % 3]!({ customer: { customerId } }) as unknown as Touchpoint;
             return decideRecordTouchpoint(body);
           });
-          await store.appendMany(batch.map((d) => ({ streamId: d.streamId, events: [{ eventId: d.eventId, ...d.event }] })));
+          await store.appendMany(
+            batch.map((d) => ({ streamId: d.streamId, events: [{ eventId: d.eventId, ...d.event }] })),
+          );
           await pause(20);
         }
       }),
@@ -106,7 +113,8 @@ describe('projector under crashes and a competing instance', () => {
     children.push(survivor);
     const checkpoints = await eventually(
       async () =>
-        (await db.query('SELECT name, events_projected::int AS n FROM c360_projection_checkpoints ORDER BY name')).rows as {
+        (await db.query('SELECT name, events_projected::int AS n FROM c360_projection_checkpoints ORDER BY name'))
+          .rows as {
           name: string;
           n: number;
         }[],
@@ -118,16 +126,24 @@ describe('projector under crashes and a competing instance', () => {
       { name: 'touchpoint-counts', n: total },
     ]);
 
-    const timeline = await db.query('SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct FROM c360_timeline');
+    const timeline = await db.query(
+      'SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct FROM c360_timeline',
+    );
     expect(timeline.rows[0]).toEqual({ rows: total, distinct: total });
     const stored = await db.query('SELECT count(*)::int AS n FROM c360_events');
     expect(stored.rows[0].n).toBe(total);
 
     // Counters would show a batch applied twice or lost.
-    const counts = await db.query('SELECT customer_id, sum(count)::int AS n FROM c360_touchpoint_counts GROUP BY customer_id');
+    const counts = await db.query(
+      'SELECT customer_id, sum(count)::int AS n FROM c360_touchpoint_counts GROUP BY customer_id',
+    );
     expect(new Map(counts.rows.map((r: { customer_id: string; n: number }) => [r.customer_id, r.n]))).toEqual(expected);
-    const timelinePerCustomer = await db.query('SELECT customer_id, count(*)::int AS n FROM c360_timeline GROUP BY customer_id');
-    expect(new Map(timelinePerCustomer.rows.map((r: { customer_id: string; n: number }) => [r.customer_id, r.n]))).toEqual(expected);
+    const timelinePerCustomer = await db.query(
+      'SELECT customer_id, count(*)::int AS n FROM c360_timeline GROUP BY customer_id',
+    );
+    expect(
+      new Map(timelinePerCustomer.rows.map((r: { customer_id: string; n: number }) => [r.customer_id, r.n])),
+    ).toEqual(expected);
     // Every kill struck while events were still waiting to be projected.
     expect(killedMidway.filter((n) => n > 0 && n < total)).toHaveLength(8);
   });

@@ -12,7 +12,9 @@ function list(value: unknown, field: string, allowed: readonly string[]): string
   const items = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','));
   const unknown = items.filter((i) => !allowed.includes(i));
   if (unknown.length) {
-    throw ApiError.validation([{ field, reason: `${field} ${unknown.join(', ')} unknown; expected any of ${allowed.join(', ')}` }]);
+    throw ApiError.validation([
+      { field, reason: `${field} ${unknown.join(', ')} unknown; expected any of ${allowed.join(', ')}` },
+    ]);
   }
   return items;
 }
@@ -20,7 +22,8 @@ function list(value: unknown, field: string, allowed: readonly string[]): string
 function instant(value: unknown, field: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const date = new Date(String(value));
-  if (Number.isNaN(date.getTime())) throw ApiError.validation([{ field, reason: `${field} must be an ISO 8601 instant` }]);
+  if (Number.isNaN(date.getTime()))
+    throw ApiError.validation([{ field, reason: `${field} must be an ISO 8601 instant` }]);
   return date;
 }
 

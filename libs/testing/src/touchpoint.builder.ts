@@ -8,7 +8,11 @@ export function aPurchase(overrides: Record<string, unknown> = {}): Record<strin
     type: 'purchase',
     occurredAt: '2026-11-01T10:00:00Z',
     customer: { customerId: `c-${randomUUID()}` },
-    data: { orderId: `o-${randomUUID()}`, currency: 'EUR', lines: [{ sku: 'SKU-1', category: 'shoes', quantity: 1, unitPrice: 59.9 }] },
+    data: {
+      orderId: `o-${randomUUID()}`,
+      currency: 'EUR',
+      lines: [{ sku: 'SKU-1', category: 'shoes', quantity: 1, unitPrice: 59.9 }],
+    },
     actor: { kind: 'agent', id: 'agent-7' },
     ...overrides,
   };

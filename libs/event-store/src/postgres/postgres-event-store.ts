@@ -121,7 +121,7 @@ export class PostgresEventStore implements EventStore {
   async appendMany(writes: StreamWrite[]): Promise<AppendResult[]> {
     const firstIndexOfId = new Map<string, number>();
     const writeRows = writes.map((w, i) => ({ i: i + 1, s: w.streamId, x: expectedCode(w.expectedRevision) }));
-    const eventRows: { ord: number; w: number; id: string; t: string; d: unknown; m: Record<string, unknown> }[] = [];
+    const eventRows: { ord: number; w: number; id: string; t: string; d: unknown; m: object }[] = [];
     // An id repeated inside one call is stored once; its later copies answer as duplicates.
     const slots: { write: number; row: number; repeatOf?: number }[] = [];
     writes.forEach((write, w) => {
