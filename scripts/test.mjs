@@ -1,7 +1,7 @@
 // `npm test`: the whole suite against real servers. Without TEST_DATABASE_URL it starts a throwaway
 // embedded PostgreSQL of its own, so a fresh machine needs nothing else.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureInstalled, root } from './ensure-installed.mjs';
 
@@ -20,11 +20,18 @@ if (!env.TEST_DATABASE_URL) {
 }
 env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim();
 
-const jest = spawn(process.execPath, [path.join(root, 'node_modules/jest/bin/jest.js'), ...process.argv.slice(2)], {
+const resultsFile = path.join(root, '.data', 'jest-results.json');
+rmSync(resultsFile, { force: true });
+const jestArgs = ['--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
+const jest = spawn(process.execPath, [path.join(root, 'node_modules/jest/bin/jest.js'), ...jestArgs], {
   cwd: root,
   env,
   stdio: 'inherit',
 });
 const code = await new Promise((resolve) => jest.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 await database?.stop();
+if (existsSync(resultsFile)) {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
+}
 process.exit(code);

@@ -77,17 +77,18 @@ export class InvalidConfiguration extends Error {
 
 /** Reads and validates the configuration; fails fast naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new AppConfig());
+  const known = new Set([...Object.keys(new AppConfig()), 'DATABASE_URL', 'API_KEY']);
+  // An empty variable means "not set": the default applies.
   const defined = Object.fromEntries(
-    Object.entries(env).filter(
-      ([key, value]) => value !== undefined && (known.includes(key) || key === 'DATABASE_URL' || key === 'API_KEY'),
-    ),
+    Object.entries(env).filter(([key, value]) => known.has(key) && value !== undefined && value !== ''),
   );
   const config = plainToInstance(AppConfig, defined);
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new InvalidConfiguration(
-      errors.map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+      errors.map(
+        (e) => `${e.property}=${JSON.stringify(defined[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+      ),
     );
   }
   return config;

@@ -47,7 +47,7 @@ const PRECEDENCE: IdentifierKind[] = ['customerId', 'loyaltyCardId', 'email', 'p
  * yields a derived id, a hash, so that no personal data ends up in stream names or logs.
  */
 export function resolveCustomerId(reference: CustomerReference, defaultCountry?: CountryCode): string {
-  const kind = PRECEDENCE.find((k) => reference[k] !== undefined && reference[k] !== '');
+  const kind = PRECEDENCE.find((k) => (reference[k]?.trim() ?? '') !== '');
   if (!kind) throw new InvalidIdentifier('customerId', 'or another identifier is required');
   const value = normaliseIdentifier(kind, reference[kind]!, defaultCountry);
   if (kind === 'customerId') return value;

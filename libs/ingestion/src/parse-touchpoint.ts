@@ -55,7 +55,7 @@ export function parseTouchpoint(body: unknown, defaultPhoneCountry?: CountryCode
   }
 
   const customer = isPlainObject(body.customer) ? body.customer : undefined;
-  if (customer && !errors.some((e) => e.field.startsWith('customer'))) {
+  if (customer && !errors.some((e) => e.field === 'customer' || e.field.startsWith('customer.'))) {
     try {
       resolveCustomerId(customer, defaultPhoneCountry);
     } catch (error) {

@@ -6,17 +6,32 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 
 export const MAX_BATCH_SIZE = 1000;
+
+/** A calendar date-time with a time zone, e.g. 2026-11-01T10:00:00Z or 2026-11-01T11:00:00.250+01:00. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function IsInstant(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isInstant',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value)),
+      defaultMessage: (args) =>
+        `${args?.property} must be an ISO 8601 date-time with a time zone, such as 2026-11-01T10:00:00Z`,
+    },
+  });
+}
 const KEY = /^[\x21-\x7e]+$/;
 
 export class CustomerReferenceDto {
@@ -92,8 +107,7 @@ export class TouchpointDto {
     description: 'When it happened at the source (ISO 8601 with a time zone).',
     example: '2026-11-01T10:00:00Z',
   })
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'occurredAt must be an ISO 8601 date-time' })
-  @Matches(/T.*(Z|[+-]\d\d:?\d\d)$/, { message: 'occurredAt must include a time and a time zone (Z or ±hh:mm)' })
+  @IsInstant()
   occurredAt: string;
 
   @ApiProperty({ type: CustomerReferenceDto, description: 'At least one identifier of the customer.' })
