@@ -164,7 +164,7 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
       [
         'a date without time zone',
         aPurchase({ occurredAt: '2026-11-01T10:00:00' }),
-        'occurredAt must include a time and a time zone',
+        'occurredAt must be an ISO 8601 date-time with a time zone',
       ],
       ['no customer identifier', aPurchase({ customer: {} }), 'customer must name the customer'],
       [

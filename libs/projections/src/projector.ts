@@ -98,13 +98,15 @@ export class Projector {
             status.position = last;
             status.eventsProjected += events.length;
             status.lastBatchAt = new Date().toISOString();
-            status.state = events.length < this.options.batchSize ? 'live' : 'catching-up';
             status.lastError = undefined;
           },
           {
             after: checkpoint.position,
             maxCount: this.options.batchSize,
             idleDelayMs: this.options.idleDelayMs,
+            onCaughtUp: () => {
+              status.state = 'live';
+            },
             onReadError: (error, attempt) => {
               status.state = 'retrying';
               status.lastError = (error as Error).message;

@@ -239,7 +239,10 @@ export class PostgresEventStore implements EventStore {
           await handler(events);
           after = events[events.length - 1]!.position;
         }
-        if (events.length < pageSize) await sleep(idleDelayMs, abort.signal);
+        if (events.length < pageSize) {
+          options.onCaughtUp?.();
+          await sleep(idleDelayMs, abort.signal);
+        }
       }
     };
     const closed = run();
