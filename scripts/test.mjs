@@ -1,6 +1,8 @@
 // `npm test`: the whole suite against real servers. Without TEST_DATABASE_URL it starts a throwaway
-// embedded PostgreSQL of its own, so a fresh machine needs nothing else.
-import { spawn } from 'node:child_process';
+// embedded PostgreSQL of its own; without TEST_KAFKA_BROKERS, a throwaway Kafka broker (jars from Maven
+// Central); and it installs kcat, the third-party client one test publishes with. A fresh machine needs
+// nothing else but Node.js, Java and Maven.
+import { execSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureInstalled, root } from './ensure-installed.mjs';
@@ -18,6 +20,28 @@ if (!env.TEST_DATABASE_URL) {
   database = await startEmbeddedPostgres({ dataDir, port, database: 'postgres', ephemeral: true });
   env.TEST_DATABASE_URL = database.url;
 }
+let kafka;
+if (!env.TEST_KAFKA_BROKERS) {
+  const { startKafka } = await import('./kafka.mjs');
+  const port = Number(env.TEST_KAFKA_PORT ?? 19092);
+  console.log(`Starting a throwaway Kafka broker for the tests on 127.0.0.1:${port}…`);
+  kafka = await startKafka({ port, controllerPort: port + 1, instance: 'test', fresh: true, log: () => undefined });
+  env.TEST_KAFKA_BROKERS = kafka.brokers;
+}
+try {
+  execSync('command -v kcat', { stdio: 'ignore' });
+} catch {
+  if (process.getuid?.() !== 0) {
+    console.error('kcat is missing: install it (Debian: apt-get install kcat); a test publishes with it.');
+    process.exit(1);
+  }
+  console.log('Installing kcat (Debian package)…');
+  execSync('(apt-get install -y -qq kcat || (apt-get update -qq && apt-get install -y -qq kcat)) > /dev/null', {
+    stdio: 'inherit',
+    shell: '/bin/bash',
+  });
+}
+
 env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim();
 
 const resultsFile = path.join(root, '.data', 'jest-results.json');
@@ -29,7 +53,7 @@ const jest = spawn(process.execPath, [path.join(root, 'node_modules/jest/bin/jes
   stdio: 'inherit',
 });
 const code = await new Promise((resolve) => jest.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
-await database?.stop();
+await Promise.all([database?.stop(), kafka?.stop()]);
 if (existsSync(resultsFile)) {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);

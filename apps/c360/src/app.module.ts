@@ -1,7 +1,8 @@
 import { ConfigModule, type AppConfig } from '@c360/config';
 import { C360_SCHEMA } from '@c360/database';
 import { EventStoreModule } from '@c360/event-store';
-import { IngestionModule } from '@c360/ingestion';
+import { IngestionHttpModule } from '@c360/ingestion';
+import { KafkaIngestionModule } from '@c360/messaging';
 import { loggingModule, ObservabilityModule } from '@c360/observability';
 import { ProjectorModule } from '@c360/projections';
 import { QueryApiModule } from '@c360/query-api';
@@ -10,7 +11,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
-/** The all-in-one service: HTTP ingestion, the projector and the query API in one process. */
+/** The all-in-one service: HTTP ingestion (and Kafka's when KAFKA_BROKERS is set), the projector and the query API. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
@@ -30,7 +31,8 @@ export class AppModule {
         CqrsModule.forRoot(),
         EventStoreModule.forRoot({ connectionString: databaseUrl, poolSize: config.DATABASE_POOL_SIZE }),
         ProjectorModule.forRoot(READ_MODEL_PROJECTIONS),
-        IngestionModule,
+        IngestionHttpModule,
+        ...(config.KAFKA_BROKERS ? [KafkaIngestionModule] : []),
         QueryApiModule,
         ObservabilityModule,
       ],

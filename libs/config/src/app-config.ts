@@ -67,6 +67,41 @@ export class AppConfig {
   @Min(1)
   @Max(60000)
   PROJECTOR_IDLE_DELAY_MS = 50;
+  /** Comma-separated host:port list; absent: no Kafka ingestion in this process. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS?: string;
+
+  @Matches(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'must be a valid Kafka topic name' })
+  KAFKA_TOPIC = 'c360.touchpoints';
+
+  @Matches(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'must be a valid Kafka topic name' })
+  KAFKA_DLQ_TOPIC = 'c360.touchpoints.dlq';
+
+  @IsString()
+  KAFKA_GROUP_ID = 'c360-ingestor';
+
+  /** Partitions of the touchpoints topic when the ingestor creates it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_TOPIC_PARTITIONS = 6;
+
+  /** How long the group waits for a silent ingestor before giving its partitions to another. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(6000)
+  @Max(300000)
+  KAFKA_SESSION_TIMEOUT_MS = 30000;
+
+  /** Messages appended per event store call within a Kafka batch. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_APPEND_CHUNK = 500;
 }
 
 export class InvalidConfiguration extends Error {
@@ -77,7 +112,7 @@ export class InvalidConfiguration extends Error {
 
 /** Reads and validates the configuration; fails fast naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = new Set([...Object.keys(new AppConfig()), 'DATABASE_URL', 'API_KEY']);
+  const known = new Set([...Object.keys(new AppConfig()), 'DATABASE_URL', 'API_KEY', 'KAFKA_BROKERS']);
   // An empty variable means "not set": the default applies.
   const defined = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => known.has(key) && value !== undefined && value !== ''),

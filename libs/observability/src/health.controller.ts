@@ -1,6 +1,7 @@
 import { EVENT_STORE, type EventStore } from '@c360/event-store';
 import { ProjectorService } from '@c360/projections';
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { KafkaIngestorService } from '@c360/messaging';
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -12,6 +13,7 @@ export class HealthController {
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projector: ProjectorService,
+    @Optional() private readonly kafka?: KafkaIngestorService,
   ) {}
 
   @Get('health')
@@ -23,13 +25,15 @@ export class HealthController {
     try {
       await this.dataSource.query('SELECT 1');
       const store = await this.store.health();
-      const degraded = projections.some((p) => p.state === 'retrying');
+      const kafka = this.kafka ? await this.kafka.status() : undefined;
+      const degraded = projections.some((p) => p.state === 'retrying') || kafka?.state === 'retrying';
       return {
         status: degraded ? 'degraded' : 'ok',
         database: 'up',
         eventStore: store,
         projector: this.projector.enabled ? 'on' : 'off',
         projections,
+        kafka,
       };
     } catch (error) {
       res.status(503);
