@@ -3,3 +3,4 @@ export * from './event-store.errors.js';
 export * from './postgres/postgres-event-store.js';
 export * from './postgres/create-event-store.migration.js';
 export * from './event-store.module.js';
+export * from './postgres/append-without-join.migration.js';
