@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '@c360/config';
-import { C360_SCHEMA, openDatabase, runMigrations, type RunningDatabase } from '@c360/database';
+import type { RunningDatabase } from '@c360/database';
 import { configureHttp } from '@c360/http';
+import { openMigratedDatabase } from '@c360/observability';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -33,14 +34,8 @@ export async function startService(
   config: AppConfig,
   say: (line: string) => void = () => undefined,
 ): Promise<StartedService> {
-  const database = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    embeddedPort: config.EMBEDDED_POSTGRES_PORT,
-    log: () => undefined,
-  });
-  const applied = await runMigrations(database.url, C360_SCHEMA);
-  if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
+  const database = await openMigratedDatabase(config);
+  if (database.applied.length) say(`Applied migrations: ${database.applied.join(', ')}`);
   config.API_KEY = resolveApiKey(config, say);
 
   const app = await NestFactory.create(AppModule.forRoot(config, database.url), {
