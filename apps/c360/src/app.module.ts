@@ -1,3 +1,4 @@
+import { AccessModule } from '@c360/access';
 import type { AppConfig } from '@c360/config';
 import { IngestionHttpModule } from '@c360/ingestion';
 import { KafkaIngestionModule } from '@c360/messaging';
@@ -15,6 +16,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...serviceModules(config, databaseUrl, 'c360'),
+        AccessModule,
         ProjectorModule.forRoot(READ_MODEL_PROJECTIONS),
         IngestionHttpModule,
         ...(config.KAFKA_BROKERS ? [KafkaIngestionModule] : []),

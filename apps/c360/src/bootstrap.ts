@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ApiKeys } from '@c360/access';
 import type { AppConfig } from '@c360/config';
 import type { RunningDatabase } from '@c360/database';
 import { configureHttp } from '@c360/http';
@@ -17,16 +17,19 @@ export interface StartedService {
   stop(): Promise<void>;
 }
 
-/** Without API_KEY, the embedded default generates one into the data folder and says where it is, once. */
-function resolveApiKey(config: AppConfig, say: (line: string) => void): string {
-  if (config.API_KEY) return config.API_KEY;
-  const file = path.resolve(config.DATA_DIR, 'api-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+/**
+ * On the first start, with no key at all, an admin key is created and shown once. A copy goes to
+ * DATA_DIR/admin-key (readable by this user only) for the quick start; the service keeps only its hash.
+ */
+async function ensureAdminKey(app: INestApplication, config: AppConfig, say: (line: string) => void): Promise<void> {
+  const keys = app.get(ApiKeys);
+  if (config.API_KEY || (await keys.count()) > 0) return;
+  const { key } = await keys.create({ name: 'initial admin', role: 'admin', createdBy: 'first start' });
+  const file = path.resolve(config.DATA_DIR, 'admin-key');
   mkdirSync(path.dirname(file), { recursive: true });
-  const key = randomBytes(24).toString('base64url');
-  writeFileSync(file, key, { mode: 0o600 });
-  say(`Generated an API key for this installation. It is in ${file}; send it as the x-api-key header.`);
-  return key;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  say(`Created the first admin API key (shown this once; a copy is in ${file}):\n\n  ${key}\n`);
+  say('Send it in the x-api-key header. Create keys for channels, agents and analysts with `npm run keys -- create`.');
 }
 
 /** Opens the database (embedded by default), migrates it, and starts the service. */
@@ -36,14 +39,14 @@ export async function startService(
 ): Promise<StartedService> {
   const database = await openMigratedDatabase(config);
   if (database.applied.length) say(`Applied migrations: ${database.applied.join(', ')}`);
-  config.API_KEY = resolveApiKey(config, say);
 
   const app = await NestFactory.create(AppModule.forRoot(config, database.url), {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  configureHttp(app);
+  configureHttp(app, { corsOrigins: config.CORS_ORIGINS });
+  await ensureAdminKey(app, config, say);
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.HOST}:${address.port}`;

@@ -46,6 +46,29 @@ export class AppConfig {
   @Matches(/^.{16,}$/, { message: 'must have at least 16 characters' })
   API_KEY?: string;
 
+  /** Requests per minute allowed to one key (or one address without a key). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600_000;
+
+  /** Comma-separated origins allowed to call the API from a browser; absent: none. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** `open`: /metrics needs no key; `key`: an admin or analyst key. */
+  @IsIn(['open', 'key'])
+  METRICS_ACCESS = 'open';
+
+  /** Longest a read-model query may run before it is cancelled (503). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  QUERY_TIMEOUT_MS = 10_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -112,7 +135,7 @@ export class InvalidConfiguration extends Error {
 
 /** Reads and validates the configuration; fails fast naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = new Set([...Object.keys(new AppConfig()), 'DATABASE_URL', 'API_KEY', 'KAFKA_BROKERS']);
+  const known = new Set([...Object.keys(new AppConfig()), 'DATABASE_URL', 'API_KEY', 'KAFKA_BROKERS', 'CORS_ORIGINS']);
   // An empty variable means "not set": the default applies.
   const defined = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => known.has(key) && value !== undefined && value !== ''),

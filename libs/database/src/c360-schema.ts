@@ -1,15 +1,17 @@
 import { AppendWithoutJoin1763900000400, CreateEventStore1763900000000 } from '@c360/event-store';
 import { CreateProjectionCheckpoints1763900000100, ProjectionCheckpointEntity } from '@c360/projections';
 import { READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS } from '@c360/read-models';
+import { ApiKeyEntity, CreateApiKeys1763900000500 } from '@c360/access';
 import type { SchemaParts } from './run-migrations.js';
 
 /** Every table of the service, in migration order: the event store's own tables first. */
 export const C360_SCHEMA: SchemaParts = {
-  entities: [ProjectionCheckpointEntity, ...READ_MODEL_ENTITIES],
+  entities: [ProjectionCheckpointEntity, ApiKeyEntity, ...READ_MODEL_ENTITIES],
   migrations: [
     CreateEventStore1763900000000,
     CreateProjectionCheckpoints1763900000100,
     ...READ_MODEL_MIGRATIONS,
     AppendWithoutJoin1763900000400,
+    CreateApiKeys1763900000500,
   ],
 };

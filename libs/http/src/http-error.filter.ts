@@ -38,10 +38,16 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       if (status === 404) return new ApiError(ApiErrorCode.NOT_FOUND, 'No such resource');
       if (status === 401) return new ApiError(ApiErrorCode.UNAUTHORIZED, exception.message);
+      if (status === 403) return new ApiError(ApiErrorCode.FORBIDDEN, exception.message);
+      if (status === 429)
+        return new ApiError(ApiErrorCode.RATE_LIMITED, 'Too many requests for this key; slow down and retry shortly');
       if (status === 413) return new ApiError(ApiErrorCode.PAYLOAD_TOO_LARGE, exception.message);
       if (status < 500) return new ApiError(ApiErrorCode.VALIDATION_FAILED, exception.message);
     }
     const code = (exception as { code?: unknown })?.code;
+    if (code === '57014') {
+      return new ApiError(ApiErrorCode.QUERY_TIMEOUT, 'The query took longer than allowed; narrow it down and retry');
+    }
     if (typeof code === 'string' && UNAVAILABLE.test(code)) {
       return new ApiError(ApiErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; retry later');
     }

@@ -1,4 +1,3 @@
 export * from './api-error.js';
-export * from './api-key.guard.js';
 export * from './http-error.filter.js';
 export * from './configure-http.js';

@@ -1,12 +1,13 @@
 import { APP_CONFIG, type AppConfig } from '@c360/config';
 import type { Touchpoint } from '@c360/domain';
-import { ApiError, ApiKeyGuard } from '@c360/http';
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { CurrentPrincipal, Roles, type Principal } from '@c360/access';
+import { ApiError, ApiErrorCode } from '@c360/http';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CountryCode } from 'libphonenumber-js';
 import { IngestionMetrics } from './ingestion.metrics.js';
-import { parseTouchpoint, type FieldError } from './parse-touchpoint.js';
+import { parseTouchpoint, type FieldError, type ParsedTouchpoint } from './parse-touchpoint.js';
 import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touchpoints.command.js';
 import { MAX_BATCH_SIZE, TouchpointBatchDto, TouchpointDto } from './touchpoint.dto.js';
 
@@ -20,9 +21,15 @@ export interface BatchItemResult {
   errors?: FieldError[];
 }
 
+/** A channel key publishes only for the channels it names. */
+function channelRefusal(principal: Principal, channel: string): FieldError | undefined {
+  if (principal.role !== 'channel' || principal.channels.includes(channel)) return undefined;
+  return { field: 'channel', reason: `this key may publish for ${principal.channels.join(', ')} only, not ${channel}` };
+}
+
 @ApiTags('touchpoints')
 @Controller('v1/touchpoints')
-@UseGuards(ApiKeyGuard)
+@Roles('channel')
 export class TouchpointsController {
   constructor(
     private readonly commandBus: CommandBus,
@@ -36,12 +43,17 @@ export class TouchpointsController {
   @ApiBody({ type: TouchpointDto })
   @ApiAcceptedResponse({ description: '{eventId, customerId, position, duplicate}' })
   @ApiBadRequestResponse({ description: 'Every offending field with the reason; nothing stored' })
-  async recordOne(@Body() body: unknown): Promise<Omit<RecordedTouchpoint, 'touchpointId'>> {
+  async recordOne(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Omit<RecordedTouchpoint, 'touchpointId'>> {
     const parsed = parseTouchpoint(body, this.country);
     if (!parsed.ok) {
       this.metrics.rejected('http', parsed.errors);
       throw ApiError.validation(parsed.errors, 'touchpoint');
     }
+    const refused = channelRefusal(principal, parsed.touchpoint.channel);
+    if (refused) throw new ApiError(ApiErrorCode.FORBIDDEN, refused.reason);
     const [recorded] = await this.commandBus.execute(new RecordTouchpointsCommand([parsed.touchpoint]));
     this.metrics.recorded('http', [parsed.touchpoint], [recorded!]);
     const { touchpointId: _, ...answer } = recorded!;
@@ -58,7 +70,7 @@ export class TouchpointsController {
   @ApiAcceptedResponse({
     description: '{accepted, duplicates, rejected, results: [{index, status, eventId, customerId, position, errors}]}',
   })
-  async recordBatch(@Body() body: unknown) {
+  async recordBatch(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const items = (body as { touchpoints?: unknown } | null)?.touchpoints;
     if (!Array.isArray(items)) {
       throw ApiError.validation(
@@ -75,7 +87,9 @@ export class TouchpointsController {
     const results: BatchItemResult[] = new Array(items.length);
     const valid: { index: number; touchpoint: Touchpoint }[] = [];
     items.forEach((item, index) => {
-      const parsed = parseTouchpoint(item, this.country);
+      const checked = parseTouchpoint(item, this.country);
+      const refused = checked.ok ? channelRefusal(principal, checked.touchpoint.channel) : undefined;
+      const parsed: ParsedTouchpoint = refused ? { ok: false, errors: [refused] } : checked;
       if (parsed.ok) valid.push({ index, touchpoint: parsed.touchpoint });
       else {
         this.metrics.rejected('http', parsed.errors);

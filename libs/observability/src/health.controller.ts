@@ -1,5 +1,6 @@
 import { EVENT_STORE, type EventStore } from '@c360/event-store';
 import { ProjectorService } from '@c360/projections';
+import { Public } from '@c360/access';
 import { KafkaIngestorService } from '@c360/messaging';
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
@@ -7,6 +8,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 
 @ApiTags('operations')
+@Public()
 @Controller()
 export class HealthController {
   constructor(

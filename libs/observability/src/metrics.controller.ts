@@ -1,3 +1,4 @@
+import { PublicWhen, Roles } from '@c360/access';
 import { EVENT_STORE, type EventStore } from '@c360/event-store';
 import { ProjectorService } from '@c360/projections';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
@@ -5,6 +6,8 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Gauge, register } from 'prom-client';
 
 @ApiTags('operations')
+@PublicWhen((config) => config.METRICS_ACCESS === 'open')
+@Roles('analyst')
 @Controller()
 export class MetricsController {
   constructor(@Inject(EVENT_STORE) store: EventStore, projector: ProjectorService) {

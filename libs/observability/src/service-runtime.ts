@@ -18,7 +18,11 @@ export function serviceModules(config: AppConfig, databaseUrl: string, processNa
       url: databaseUrl,
       entities: C360_SCHEMA.entities,
       synchronize: false,
-      extra: { max: config.DATABASE_POOL_SIZE, application_name: processName },
+      extra: {
+        max: config.DATABASE_POOL_SIZE,
+        application_name: processName,
+        statement_timeout: config.QUERY_TIMEOUT_MS,
+      },
     }),
     CqrsModule.forRoot(),
     EventStoreModule.forRoot({ connectionString: databaseUrl, poolSize: config.DATABASE_POOL_SIZE }),

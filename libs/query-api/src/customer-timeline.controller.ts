@@ -1,7 +1,8 @@
 import { CHANNELS, TOUCHPOINT_TYPES } from '@c360/domain';
-import { ApiError, ApiKeyGuard } from '@c360/http';
+import { Roles } from '@c360/access';
+import { ApiError } from '@c360/http';
 import { GetCustomerTimelineQuery, InvalidCursor, type TimelinePage } from '@c360/read-models';
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 
@@ -19,17 +20,21 @@ function list(value: unknown, field: string, allowed: readonly string[]): string
   return items;
 }
 
+/** A calendar date (midnight UTC) or a date-time with a time zone; nothing else, however Date would read it. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
 function instant(value: unknown, field: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
-  const date = new Date(String(value));
-  if (Number.isNaN(date.getTime()))
-    throw ApiError.validation([{ field, reason: `${field} must be an ISO 8601 instant` }]);
+  const date = typeof value === 'string' && INSTANT.test(value) ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw ApiError.validation([{ field, reason: `${field} must be an ISO 8601 date or date-time with a time zone` }]);
+  }
   return date;
 }
 
 @ApiTags('customers')
 @Controller('v1/customers')
-@UseGuards(ApiKeyGuard)
+@Roles('agent', 'auditor')
 export class CustomerTimelineController {
   constructor(private readonly queryBus: QueryBus) {}
 
