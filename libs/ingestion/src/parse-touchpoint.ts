@@ -36,6 +36,40 @@ function flatten(errors: ValidationError[], prefix: string, into: FieldError[]):
   return into;
 }
 
+const MAX_DEPTH = 16;
+/** PostgreSQL's jsonb cannot hold NUL, and an unpaired surrogate is not Unicode. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * What class-validator does not see: keys named like Object.prototype members (class-transformer skips
+ * them), text that cannot be stored, and nesting deep enough to exhaust the stack.
+ */
+function screen(value: unknown, path: string, depth: number, into: FieldError[]): FieldError[] {
+  if (into.length >= 20) return into;
+  const name = path || 'the touchpoint';
+  if (typeof value === 'string') {
+    if (UNSTORABLE.test(value))
+      into.push({ field: path, reason: `${name} contains a NUL or an unpaired surrogate, which cannot be stored` });
+    return into;
+  }
+  if (typeof value !== 'object' || value === null) return into;
+  if (depth > MAX_DEPTH) {
+    into.push({ field: path, reason: `${name} is nested more than ${MAX_DEPTH} levels deep` });
+    return into;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => screen(item, path ? `${path}.${i}` : String(i), depth + 1, into));
+    return into;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (key in Object.prototype || UNSTORABLE.test(key)) into.push({ field, reason: `${field} is not a known field` });
+    else screen(item, field, depth + 1, into);
+  }
+  return into;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -46,6 +80,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function parseTouchpoint(body: unknown, defaultPhoneCountry?: CountryCode): ParsedTouchpoint {
   if (!isPlainObject(body)) return { ok: false, errors: [{ field: '', reason: 'a touchpoint must be a JSON object' }] };
+  const unsafe = screen(body, '', 0, []);
+  if (unsafe.length > 0) return { ok: false, errors: unsafe };
   const envelope = plainToInstance(TouchpointDto, body);
   const errors = flatten(validateSync(envelope, OPTIONS), '', []);
 

@@ -11,6 +11,7 @@ import {
   IsISO8601,
   IsNotEmpty,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -42,6 +43,7 @@ export class PurchaseDataDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
+  @IsObject({ each: true, message: 'each of lines must be an object' })
   @ValidateNested({ each: true })
   @Type(() => PurchaseLineDto)
   lines: PurchaseLineDto[];
@@ -58,6 +60,7 @@ export class ReturnDataDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
+  @IsObject({ each: true, message: 'each of lines must be an object' })
   @ValidateNested({ each: true })
   @Type(() => ReturnLineDto)
   lines: ReturnLineDto[];
@@ -134,6 +137,7 @@ export class ProfileDataDto {
   @ApiPropertyOptional({ example: '1980-04-12' }) @IsOptional() @IsISO8601({ strict: true }) birthDate?: string;
   @ApiPropertyOptional({ type: AddressDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressDto)
   address?: AddressDto;

@@ -18,15 +18,29 @@ import {
 
 export const MAX_BATCH_SIZE = 1000;
 
+/** A value quoted in an error message, cut short: messages travel in headers and logs. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
 /** A calendar date-time with a time zone, e.g. 2026-11-01T10:00:00Z or 2026-11-01T11:00:00.250+01:00. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const INSTANT_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** Date would move 2026-02-30 to March 2nd; a touchpoint's instant must be a day the calendar has. */
+function isRealInstant(value: string): boolean {
+  const parts = INSTANT_PARTS.exec(value);
+  if (!parts || Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day, hour, minute, second] = parts.slice(1).map((p) => Number(p ?? 0)) as number[];
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day! && hour! < 24 && minute! < 60 && second! < 60;
+}
 
 function IsInstant(): PropertyDecorator {
   return ValidateBy({
     name: 'isInstant',
     validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value)),
+      validate: (value: unknown) => typeof value === 'string' && isRealInstant(value),
       defaultMessage: (args) =>
         `${args?.property} must be an ISO 8601 date-time with a time zone, such as 2026-11-01T10:00:00Z`,
     },
@@ -93,13 +107,13 @@ export class TouchpointDto {
 
   @ApiProperty({ enum: CHANNELS })
   @IsIn(CHANNELS, {
-    message: ({ value }) => `channel ${JSON.stringify(value)} is unknown; expected one of ${CHANNELS.join(', ')}`,
+    message: ({ value }) => `channel ${quote(value)} is unknown; expected one of ${CHANNELS.join(', ')}`,
   })
   channel: string;
 
   @ApiProperty({ enum: TOUCHPOINT_TYPES })
   @IsIn(TOUCHPOINT_TYPES, {
-    message: ({ value }) => `type ${JSON.stringify(value)} is unknown; expected one of ${TOUCHPOINT_TYPES.join(', ')}`,
+    message: ({ value }) => `type ${quote(value)} is unknown; expected one of ${TOUCHPOINT_TYPES.join(', ')}`,
   })
   type: string;
 

@@ -25,16 +25,27 @@ export const DLQ_HEADERS = {
   failedAt: 'c360-dlq-failed-at',
 } as const;
 
+/** Headers stay small whatever the message held: the record must fit where the original did. */
+const MAX_HEADER = 2000;
+function bounded(text: string): string {
+  return text.length > MAX_HEADER ? `${text.slice(0, MAX_HEADER - 1)}…` : text;
+}
+
 export function toDeadLetterRecord(letter: DeadLetter, topic: string, partition: number): Message {
   const headers: IHeaders = {
     ...letter.message.headers,
     [DLQ_HEADERS.reason]: letter.reason,
-    [DLQ_HEADERS.detail]: letter.detail,
+    [DLQ_HEADERS.detail]: bounded(letter.detail),
     [DLQ_HEADERS.topic]: topic,
     [DLQ_HEADERS.partition]: String(partition),
     [DLQ_HEADERS.offset]: letter.message.offset,
     [DLQ_HEADERS.failedAt]: new Date().toISOString(),
   };
-  if (letter.errors) headers[DLQ_HEADERS.errors] = JSON.stringify(letter.errors);
+  if (letter.errors) {
+    const errors = letter.errors
+      .slice(0, 20)
+      .map((e) => ({ field: e.field.slice(0, 200), reason: e.reason.slice(0, 300) }));
+    headers[DLQ_HEADERS.errors] = JSON.stringify(errors);
+  }
   return { key: letter.message.key, value: letter.message.value, headers };
 }

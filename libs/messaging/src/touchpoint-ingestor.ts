@@ -162,7 +162,16 @@ export class TouchpointIngestor {
         });
         continue;
       }
-      const parsed = this.hooks.parse(body);
+      let parsed: ParsedTouchpoint;
+      try {
+        parsed = this.hooks.parse(body);
+      } catch (error) {
+        // A message that breaks validation itself must not stop the partition behind it.
+        parsed = {
+          ok: false,
+          errors: [{ field: '', reason: `the message could not be validated: ${(error as Error).message}` }],
+        };
+      }
       if (parsed.ok) valid.push(parsed.touchpoint);
       else {
         dead.push({
