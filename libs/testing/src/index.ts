@@ -1,2 +1,3 @@
 export * from './test-database.js';
 export * from './touchpoint.builder.js';
+export * from './touchpoint.arbitraries.js';
