@@ -1,7 +1,13 @@
 import { APP_CONFIG, type AppConfig } from '@c360/config';
 import type { Touchpoint } from '@c360/domain';
 import { IngestionMetrics, parseTouchpoint, RecordTouchpointsCommand, type RecordedTouchpoint } from '@c360/ingestion';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { CountryCode } from 'libphonenumber-js';
 import { Counter, Gauge, register } from 'prom-client';
@@ -13,7 +19,7 @@ function metric<T>(name: string, create: () => T): T {
 }
 
 @Injectable()
-export class KafkaIngestorService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class KafkaIngestorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('KafkaIngestor');
   private readonly ingestor: TouchpointIngestor;
   private cachedLag?: { at: number; value: number | null };
@@ -77,7 +83,8 @@ export class KafkaIngestorService implements OnApplicationBootstrap, OnApplicati
     await this.ingestor.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pools close: the batch in flight finishes and commits its offsets. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.ingestor.stop();
   }
 

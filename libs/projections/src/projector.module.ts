@@ -7,7 +7,7 @@ import {
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
   type Type,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -15,7 +15,7 @@ import { PROJECTIONS, type Projection } from './projection.js';
 import { Projector } from './projector.js';
 
 @Injectable()
-export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProjectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projector');
   readonly projector: Projector;
 
@@ -46,7 +46,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     this.logger.log({ msg: 'projector started', projections: this.projector.status().map((s) => s.name) });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pools close: the batch in flight commits or rolls back, never meets a closed pool. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.projector.stop();
   }
 }
