@@ -3,12 +3,11 @@
 // system; afterwards the event store must hold exactly the touchpoints that were accepted.
 //
 // The fast-check seed is printed when the file starts; replay a run with FUZZ_SEED=<seed>.
-import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@c360/config';
 import {
   createTestDatabase,
   type TestDatabase,
-  ID_TOKEN,
+  fuzzRun,
   isObj,
   jsonCase,
   mutatedCase,
@@ -27,17 +26,7 @@ import { startService, type StartedService } from '../src/bootstrap.js';
 // ---- the service under fuzz ----
 
 const API_KEY = 'fuzz-test-key-0123456789';
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
-/** Run-unique prefix of every touchpointId this file sends. */
-const RUN = randomUUID().slice(0, 8);
-let sequence = 0;
-
-/** Gives a body that carries ID_TOKEN a touchpointId never used before; returns it. */
-function materialize(body: unknown): { body: unknown; id?: string } {
-  if (!isObj(body) || typeof body.touchpointId !== 'string' || !body.touchpointId.includes(ID_TOKEN)) return { body };
-  const id = body.touchpointId.replace(ID_TOKEN, `${RUN}-${++sequence}-`);
-  return { body: { ...body, touchpointId: id }, id };
-}
+const { seed: SEED, run: RUN, materialize } = fuzzRun();
 
 const options = (numRuns: number) => ({
   seed: SEED,

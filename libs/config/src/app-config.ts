@@ -22,7 +22,7 @@ export class AppConfig {
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
-  DATABASE_URL?: string;
+  DATABASE_URL?: string = undefined;
 
   @IsString()
   DATA_DIR = '.data';
@@ -44,7 +44,7 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   @Matches(/^.{16,}$/, { message: 'must have at least 16 characters' })
-  API_KEY?: string;
+  API_KEY?: string = undefined;
 
   /** Requests per minute allowed to one key (or one address without a key). */
   @Transform(toInt)
@@ -56,7 +56,7 @@ export class AppConfig {
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
-  CORS_ORIGINS?: string;
+  CORS_ORIGINS?: string = undefined;
 
   /** `open`: /metrics needs no key; `key`: an admin or analyst key. */
   @IsIn(['open', 'key'])
@@ -94,7 +94,7 @@ export class AppConfig {
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })
-  KAFKA_BROKERS?: string;
+  KAFKA_BROKERS?: string = undefined;
 
   @Matches(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'must be a valid Kafka topic name' })
   KAFKA_TOPIC = 'c360.touchpoints';
@@ -135,7 +135,8 @@ export class InvalidConfiguration extends Error {
 
 /** Reads and validates the configuration; fails fast naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = new Set([...Object.keys(new AppConfig()), 'DATABASE_URL', 'API_KEY', 'KAFKA_BROKERS', 'CORS_ORIGINS']);
+  // Every setting is an own property of a fresh instance, optional ones too (initialised to undefined).
+  const known = new Set(Object.keys(new AppConfig()));
   // An empty variable means "not set": the default applies.
   const defined = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => known.has(key) && value !== undefined && value !== ''),

@@ -66,7 +66,7 @@ describe('PostgreSQL event store: commits out of sequence order', () => {
 
     // While the slow transaction is open, the fast event is held back, so nothing can be skipped.
     expect(await poll()).toEqual([]);
-    expect((await store.health()).oldestOpenTransactionSeconds).toBeGreaterThanOrEqual(0);
+    expect((await store.health()).oldestOpenTransactionSeconds).toBeGreaterThan(0); // the slow writer shows
 
     await slowWriter.query('COMMIT');
     expect(await eventually(poll, (streams) => streams.length === 2, { what: 'both events' })).toEqual([

@@ -4,15 +4,13 @@
 // dead-letter topic exactly the others, each with its reason and its original bytes.
 //
 // The fast-check seed is printed when the file starts; replay a run with FUZZ_SEED=<seed>.
-import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@c360/event-store';
 import { DLQ_HEADERS, type TouchpointIngestor } from '@c360/messaging';
 import {
   createTestDatabase,
   eventually,
   type TestDatabase,
-  ID_TOKEN,
-  isObj,
+  fuzzRun,
   jsonCase,
   mutatedCase,
   rawCase,
@@ -28,20 +26,10 @@ import { anIngestor, kafkaClient, readTopic, uniqueTopics } from './kafka-harnes
 
 // ---- what goes to Kafka ----
 
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+const { seed: SEED, run: RUN, materialize } = fuzzRun();
 const MESSAGES = 1000;
 const PARTITIONS = 3; // as the harness creates the topic
 const STALL_MS = 30_000;
-/** Run-unique prefix of every touchpointId and key this file publishes. */
-const RUN = randomUUID().slice(0, 8);
-let sequence = 0;
-
-/** Gives a body that carries ID_TOKEN a touchpointId never used before; returns it. */
-function materialize(body: unknown): { body: unknown; id?: string } {
-  if (!isObj(body) || typeof body.touchpointId !== 'string' || !body.touchpointId.includes(ID_TOKEN)) return { body };
-  const id = body.touchpointId.replace(ID_TOKEN, `${RUN}-${++sequence}-`);
-  return { body: { ...body, touchpointId: id }, id };
-}
 
 /** Messages no channel should send: bytes that are not UTF-8 or not JSON, empty values and tombstones. */
 const bytesCase: fc.Arbitrary<Case> = fc.oneof(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { aCall, aPageView, aPurchase } from './touchpoint.builder.js';
 
@@ -691,3 +692,23 @@ export const rawCase: fc.Arbitrary<Case> = fc.oneof(
       return asCase({ label: `invalid, not JSON (${how})`, valid: false, body: undefined, raw });
     }),
 );
+
+/**
+ * One fuzzing run: its seed (FUZZ_SEED replays it) and `materialize`, which gives a body carrying ID_TOKEN a
+ * touchpointId no run used before, prefixed with `run`.
+ */
+export function fuzzRun(): { seed: number; run: string; materialize(body: unknown): { body: unknown; id?: string } } {
+  const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+  const run = randomUUID().slice(0, 8);
+  let sequence = 0;
+  return {
+    seed,
+    run,
+    materialize(body) {
+      if (!isObj(body) || typeof body.touchpointId !== 'string' || !body.touchpointId.includes(ID_TOKEN))
+        return { body };
+      const id = body.touchpointId.replace(ID_TOKEN, `${run}-${++sequence}-`);
+      return { body: { ...body, touchpointId: id }, id };
+    },
+  };
+}
