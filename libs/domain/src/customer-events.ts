@@ -1,4 +1,11 @@
-import type { Actor, Channel, TouchpointDataByType, TouchpointEventType, TouchpointType } from './touchpoint.js';
+import type {
+  Actor,
+  Channel,
+  IdentifierKind,
+  TouchpointDataByType,
+  TouchpointEventType,
+  TouchpointType,
+} from './touchpoint.js';
 import { EVENT_TYPE_OF_TOUCHPOINT } from './touchpoint.js';
 
 export const CURRENT_SCHEMA_VERSION = 1;
@@ -29,8 +36,39 @@ type TouchpointEventOf<T extends TouchpointType> = DomainEvent<
 /** The union of touchpoint events, discriminated by `type`. */
 export type TouchpointEvent = { [T in TouchpointType]: TouchpointEventOf<T> }[TouchpointType];
 
-export type CustomerEvent = TouchpointEvent;
+/** An identifier (normalised) became known as this customer's: recorded in the customer's own stream. */
+export type IdentityLinked = DomainEvent<'IdentityLinked', { customerId: string; kind: IdentifierKind; value: string }>;
+
+/**
+ * Two customers turned out to be one: recorded in both streams. Each stream keeps its own history;
+ * read models show the merged customer's under the survivor.
+ */
+export type CustomersMerged = DomainEvent<
+  'CustomersMerged',
+  { customerId: string; mergeId: string; survivorId: string; mergedId: string; reason: string }
+>;
+
+/** A merge undone: both customers stand alone again, as if the merge had never been. */
+export type CustomersUnmerged = DomainEvent<
+  'CustomersUnmerged',
+  { customerId: string; mergeId: string; survivorId: string; mergedId: string; reason: string }
+>;
+
+export type IdentityEvent = IdentityLinked | CustomersMerged | CustomersUnmerged;
+export type IdentityEventType = IdentityEvent['type'];
+
+export type CustomerEvent = TouchpointEvent | IdentityEvent;
 export type CustomerEventType = CustomerEvent['type'];
+
+const IDENTITY_EVENT_TYPES = new Set<string>(['IdentityLinked', 'CustomersMerged', 'CustomersUnmerged']);
+
+export function isIdentityEventType(type: string): type is IdentityEventType {
+  return IDENTITY_EVENT_TYPES.has(type);
+}
+
+export function isCustomerEventType(type: string): type is CustomerEventType {
+  return isTouchpointEventType(type) || isIdentityEventType(type);
+}
 
 const TOUCHPOINT_EVENT_TYPES = new Set<string>(Object.values(EVENT_TYPE_OF_TOUCHPOINT));
 

@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
-import { CURRENT_SCHEMA_VERSION, customerStreamId, type CustomerEvent } from './customer-events.js';
+import { CURRENT_SCHEMA_VERSION, customerStreamId, type TouchpointEvent } from './customer-events.js';
 import { eventIdForTouchpoint, resolveCustomerId } from './customer-identity.js';
 import { EVENT_TYPE_OF_TOUCHPOINT, type Touchpoint } from './touchpoint.js';
 
@@ -7,7 +7,7 @@ export interface TouchpointDecision {
   customerId: string;
   streamId: string;
   eventId: string;
-  event: CustomerEvent;
+  event: TouchpointEvent;
 }
 
 /** decide(RecordTouchpoint) → one event in the customer's stream, whose id derives from the touchpoint id. */
@@ -25,7 +25,7 @@ export function decideRecordTouchpoint(touchpoint: Touchpoint, defaultCountry?: 
       causationId: touchpoint.causationId,
       schemaVersion: CURRENT_SCHEMA_VERSION,
     },
-  } as CustomerEvent;
+  } as TouchpointEvent;
   return {
     customerId,
     streamId: customerStreamId(customerId),

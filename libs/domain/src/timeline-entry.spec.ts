@@ -1,12 +1,16 @@
-import type { CustomerEvent, CustomerEventType } from './customer-events.js';
+import type { TouchpointEvent } from './customer-events.js';
 import { summarise, toTimelineEntry } from './timeline-entry.js';
 import type { Channel } from './touchpoint.js';
 
-type EventOf<T extends CustomerEventType> = Extract<CustomerEvent, { type: T }>;
-type DataOf<T extends CustomerEventType> = Omit<EventOf<T>['data'], 'customerId'>;
+type EventOf<T extends TouchpointEvent['type']> = Extract<TouchpointEvent, { type: T }>;
+type DataOf<T extends TouchpointEvent['type']> = Omit<EventOf<T>['data'], 'customerId'>;
 
 /** A stored touchpoint event of customer c-42; pass `null` as channel for an event recorded without one. */
-function anEvent<T extends CustomerEventType>(type: T, data: DataOf<T>, channel: Channel | null = 'web'): EventOf<T> {
+function anEvent<T extends TouchpointEvent['type']>(
+  type: T,
+  data: DataOf<T>,
+  channel: Channel | null = 'web',
+): EventOf<T> {
   const metadata = { occurredAt: '2026-11-06T11:00:00.000Z', touchpointId: 'tp-1', schemaVersion: 1 };
   const event = {
     type,

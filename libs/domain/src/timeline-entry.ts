@@ -1,4 +1,4 @@
-import type { CustomerEvent } from './customer-events.js';
+import type { TouchpointEvent } from './customer-events.js';
 import { TOUCHPOINT_TYPE_OF_EVENT } from './touchpoint.js';
 
 /** One row of a customer's timeline: what an agent scans, with a one-line summary. */
@@ -16,7 +16,7 @@ function money(amount: number, currency: string): string {
   return `${amount.toFixed(2)} ${currency}`;
 }
 
-export function summarise(event: CustomerEvent): string {
+export function summarise(event: TouchpointEvent): string {
   switch (event.type) {
     case 'PurchaseMade': {
       const total = event.data.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0);
@@ -57,7 +57,7 @@ export function summarise(event: CustomerEvent): string {
 }
 
 /** The timeline row of a stored touchpoint event. */
-export function toTimelineEntry(eventId: string, event: CustomerEvent): TimelineEntry {
+export function toTimelineEntry(eventId: string, event: TouchpointEvent): TimelineEntry {
   return {
     eventId,
     customerId: event.data.customerId,

@@ -1,4 +1,4 @@
-import { isTouchpointEventType, toTimelineEntry, type CustomerEvent } from '@c360/domain';
+import { isTouchpointEventType, toTimelineEntry, type TouchpointEvent } from '@c360/domain';
 import type { RecordedEvent } from '@c360/event-store';
 import type { Projection } from '@c360/projections';
 import { Injectable } from '@nestjs/common';
@@ -13,7 +13,7 @@ export class TimelineProjection implements Projection {
     const rows = events
       .filter((e) => isTouchpointEventType(e.type))
       .map((e) => {
-        const entry = toTimelineEntry(e.eventId, e as unknown as CustomerEvent);
+        const entry = toTimelineEntry(e.eventId, e as unknown as TouchpointEvent);
         return { ...entry, recordedAt: e.recordedAt };
       });
     if (rows.length === 0) return;

@@ -1,4 +1,4 @@
-import { isTouchpointEventType, TOUCHPOINT_TYPE_OF_EVENT, type CustomerEvent } from '@c360/domain';
+import { isTouchpointEventType, TOUCHPOINT_TYPE_OF_EVENT, type TouchpointEvent } from '@c360/domain';
 import type { RecordedEvent } from '@c360/event-store';
 import type { Projection } from '@c360/projections';
 import { Injectable } from '@nestjs/common';
@@ -18,7 +18,7 @@ export function countTouchpoints(events: RecordedEvent[]): CountRow[] {
   const rows = new Map<string, CountRow>();
   for (const recorded of events) {
     if (!isTouchpointEventType(recorded.type)) continue;
-    const event = recorded as unknown as CustomerEvent;
+    const event = recorded as unknown as TouchpointEvent;
     const channel = event.metadata.channel ?? 'unknown';
     const type = TOUCHPOINT_TYPE_OF_EVENT[event.type];
     const key = `${event.data.customerId}\u0000${channel}\u0000${type}`;
