@@ -1,5 +1,6 @@
 import { AccessModule } from '@c360/access';
 import type { AppConfig } from '@c360/config';
+import { IdentityHttpModule } from '@c360/identity';
 import { IngestionHttpModule } from '@c360/ingestion';
 import { KafkaIngestionModule } from '@c360/messaging';
 import { ObservabilityModule, serviceModules } from '@c360/observability';
@@ -19,6 +20,7 @@ export class AppModule {
         AccessModule,
         ProjectorModule.forRoot(READ_MODEL_PROJECTIONS),
         IngestionHttpModule,
+        IdentityHttpModule,
         ...(config.KAFKA_BROKERS ? [KafkaIngestionModule] : []),
         QueryApiModule,
         ObservabilityModule,

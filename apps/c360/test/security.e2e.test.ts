@@ -173,7 +173,8 @@ describe('access, limits and hostile input', () => {
   it('rejects a wrong key, and a revoked one at once', async () => {
     await send('get', '/v1/api-keys', 'c360_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').expect(401);
     const created = await send('post', '/v1/api-keys', ADMIN, { name: 'short-lived', role: 'agent' }).expect(201);
-    await send('get', '/v1/customers/c-1/timeline', created.body.key).expect(200);
+    // Past the guard: the key is good, the customer unknown.
+    await send('get', '/v1/customers/c-1/timeline', created.body.key).expect(404);
     await send('delete', `/v1/api-keys/${created.body.id}`, ADMIN).expect(204);
     const revoked = await send('get', '/v1/customers/c-1/timeline', created.body.key).expect(401);
     expect(revoked.body.message).toBe('Wrong or revoked API key');
@@ -217,17 +218,17 @@ describe('access, limits and hostile input', () => {
     ];
     for (const value of hostile) {
       const q = encodeURIComponent(value);
-      expect([200, 400]).toContain((await send('get', `/v1/customers/${q}/timeline`, keys.agent)).status);
+      expect([400, 404]).toContain((await send('get', `/v1/customers/${q}/timeline`, keys.agent)).status);
       for (const param of ['channel', 'type', 'from', 'to', 'limit', 'cursor']) {
         const res = await send('get', `/v1/customers/c-1/timeline?${param}=${q}`, keys.agent);
         expect(res.status).toBe(400);
         expect(res.body.errors[0].field).toBe(param);
       }
     }
-    const empty = await send('get', `/v1/customers/${encodeURIComponent("' OR '1'='1")}/timeline`, keys.agent).expect(
-      200,
+    const unknown = await send('get', `/v1/customers/${encodeURIComponent("' OR '1'='1")}/timeline`, keys.agent).expect(
+      404,
     );
-    expect(empty.body.items).toEqual([]);
+    expect(unknown.body).toMatchObject({ code: 'NOT_FOUND', message: "No customer ' OR '1'='1" });
     expect(Number((await db.query('SELECT count(*) FROM c360_events')).rows[0].count)).toBe(before);
   });
 

@@ -3,7 +3,7 @@ import { v5 as uuidV5 } from 'uuid';
 import type { CustomerReference, IdentifierKind } from './touchpoint.js';
 
 /** Namespace of ids derived by this system; changing it would re-key every customer and event. */
-const C360_NAMESPACE = '5b0f1c2e-5d47-4c39-9a0e-2f4f7d0c3601';
+export const C360_NAMESPACE = '5b0f1c2e-5d47-4c39-9a0e-2f4f7d0c3601';
 
 export class InvalidIdentifier extends Error {
   constructor(
@@ -40,7 +40,7 @@ export function normaliseIdentifier(kind: IdentifierKind, raw: string, defaultCo
 }
 
 /** Which identifier decides the customer when several are given: the most specific first. */
-const PRECEDENCE: IdentifierKind[] = ['customerId', 'loyaltyCardId', 'email', 'phone', 'anonymousId'];
+export const PRECEDENCE: IdentifierKind[] = ['customerId', 'loyaltyCardId', 'email', 'phone', 'anonymousId'];
 
 /**
  * One identifier maps to one customer: a given customer id is used as it is; any other identifier

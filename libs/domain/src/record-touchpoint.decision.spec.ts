@@ -1,4 +1,4 @@
-import { eventIdForTouchpoint, resolveCustomerId } from './customer-identity.js';
+import { eventIdForTouchpoint } from './customer-identity.js';
 import { decideRecordTouchpoint } from './record-touchpoint.decision.js';
 import type { Touchpoint, TouchpointType } from './touchpoint.js';
 
@@ -30,23 +30,10 @@ function aComplaint(): Touchpoint<'complaint-opened'> {
 }
 
 describe('decideRecordTouchpoint', () => {
-  it('given a touchpoint for customer c-42, when decided, then the event goes to stream customer-c-42', () => {
-    const decision = decideRecordTouchpoint(aPurchase());
+  it('given a touchpoint resolved to customer c-42, when decided, then the event goes to stream customer-c-42', () => {
+    const decision = decideRecordTouchpoint(aPurchase(), 'c-42');
     expect(decision.customerId).toBe('c-42');
     expect(decision.streamId).toBe('customer-c-42');
-  });
-
-  it('given a touchpoint naming the customer by e-mail, when decided, then the stream uses the derived id', () => {
-    const decision = decideRecordTouchpoint(aPurchase({ customer: { email: 'Ana@Example.com' } }));
-    const derived = resolveCustomerId({ email: 'ana@example.com' });
-    expect(decision.customerId).toBe(derived);
-    expect(decision.streamId).toBe(`customer-${derived}`);
-    expect(decision.event.data.customerId).toBe(derived);
-  });
-
-  it('given a national phone and a default country, when decided, then the phone is read in that country', () => {
-    const decision = decideRecordTouchpoint(aPurchase({ customer: { phone: '(202) 555-0143' } }), 'US');
-    expect(decision.customerId).toBe(resolveCustomerId({ phone: '+12025550143' }));
   });
 
   it.each<[TouchpointType, string]>([
@@ -57,16 +44,16 @@ describe('decideRecordTouchpoint', () => {
     ['consent-changed', 'ConsentChanged'],
   ])('given a %p touchpoint, when decided, then the event type is %p', (type, eventType) => {
     const touchpoint = { ...aPurchase(), type } as Touchpoint;
-    expect(decideRecordTouchpoint(touchpoint).event.type).toBe(eventType);
+    expect(decideRecordTouchpoint(touchpoint, 'c-42').event.type).toBe(eventType);
   });
 
   it('given a purchase, when decided, then the event data is the customerId plus the touchpoint data', () => {
     const touchpoint = aPurchase();
-    expect(decideRecordTouchpoint(touchpoint).event.data).toEqual({ customerId: 'c-42', ...touchpoint.data });
+    expect(decideRecordTouchpoint(touchpoint, 'c-42').event.data).toEqual({ customerId: 'c-42', ...touchpoint.data });
   });
 
   it('given a complaint, when decided, then the event is a ComplaintOpened carrying the complaint fields', () => {
-    const { event } = decideRecordTouchpoint(aComplaint());
+    const { event } = decideRecordTouchpoint(aComplaint(), 'c-42');
     expect(event.type).toBe('ComplaintOpened');
     expect(event.data).toEqual({
       customerId: 'c-42',
@@ -78,29 +65,30 @@ describe('decideRecordTouchpoint', () => {
   });
 
   it('given a touchpoint, when decided, then the metadata carries touchpoint id, channel and schema version 1', () => {
-    const { metadata } = decideRecordTouchpoint(aPurchase()).event;
+    const { metadata } = decideRecordTouchpoint(aPurchase(), 'c-42').event;
     expect(metadata.touchpointId).toBe('pos-000123');
     expect(metadata.channel).toBe('store');
     expect(metadata.schemaVersion).toBe(1);
   });
 
   it('given an occurredAt with a +01:00 offset, when decided, then it is stored as UTC ISO', () => {
-    const { metadata } = decideRecordTouchpoint(aPurchase({ occurredAt: '2026-11-06T12:00:00+01:00' })).event;
+    const { metadata } = decideRecordTouchpoint(aPurchase({ occurredAt: '2026-11-06T12:00:00+01:00' }), 'c-42').event;
     expect(metadata.occurredAt).toBe('2026-11-06T11:00:00.000Z');
   });
 
   it('given an occurredAt already in UTC, when decided, then it gains milliseconds only', () => {
-    const { metadata } = decideRecordTouchpoint(aPurchase({ occurredAt: '2026-11-06T11:00:00Z' })).event;
+    const { metadata } = decideRecordTouchpoint(aPurchase({ occurredAt: '2026-11-06T11:00:00Z' }), 'c-42').event;
     expect(metadata.occurredAt).toBe('2026-11-06T11:00:00.000Z');
   });
 
   it('given no correlationId, when decided, then the correlationId defaults to the touchpoint id', () => {
-    expect(decideRecordTouchpoint(aPurchase()).event.metadata.correlationId).toBe('pos-000123');
+    expect(decideRecordTouchpoint(aPurchase(), 'c-42').event.metadata.correlationId).toBe('pos-000123');
   });
 
   it('given a correlationId, causationId and actor, when decided, then they are kept in the metadata', () => {
     const { metadata } = decideRecordTouchpoint(
       aPurchase({ correlationId: 'corr-1', causationId: 'cause-1', actor: { kind: 'agent', id: 'agent-7' } }),
+      'c-42',
     ).event;
     expect(metadata.correlationId).toBe('corr-1');
     expect(metadata.causationId).toBe('cause-1');
@@ -108,16 +96,16 @@ describe('decideRecordTouchpoint', () => {
   });
 
   it('given a touchpoint, when decided, then the event id derives from the touchpoint id', () => {
-    expect(decideRecordTouchpoint(aPurchase()).eventId).toBe(eventIdForTouchpoint('pos-000123'));
+    expect(decideRecordTouchpoint(aPurchase(), 'c-42').eventId).toBe(eventIdForTouchpoint('pos-000123'));
   });
 
   it('given the same touchpoint redelivered, when decided twice, then both decisions are equal', () => {
-    expect(decideRecordTouchpoint(aPurchase())).toEqual(decideRecordTouchpoint(aPurchase()));
+    expect(decideRecordTouchpoint(aPurchase(), 'c-42')).toEqual(decideRecordTouchpoint(aPurchase(), 'c-42'));
   });
 
   it('given two touchpoints with different ids, when decided, then their event ids differ', () => {
-    const first = decideRecordTouchpoint(aPurchase({ touchpointId: 'pos-1' }));
-    const second = decideRecordTouchpoint(aPurchase({ touchpointId: 'pos-2' }));
+    const first = decideRecordTouchpoint(aPurchase({ touchpointId: 'pos-1' }), 'c-42');
+    const second = decideRecordTouchpoint(aPurchase({ touchpointId: 'pos-2' }), 'c-42');
     expect(first.eventId).not.toBe(second.eventId);
   });
 });

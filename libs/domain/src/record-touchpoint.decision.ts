@@ -1,6 +1,5 @@
-import type { CountryCode } from 'libphonenumber-js';
 import { CURRENT_SCHEMA_VERSION, customerStreamId, type TouchpointEvent } from './customer-events.js';
-import { eventIdForTouchpoint, resolveCustomerId } from './customer-identity.js';
+import { eventIdForTouchpoint } from './customer-identity.js';
 import { EVENT_TYPE_OF_TOUCHPOINT, type Touchpoint } from './touchpoint.js';
 
 export interface TouchpointDecision {
@@ -10,9 +9,11 @@ export interface TouchpointDecision {
   event: TouchpointEvent;
 }
 
-/** decide(RecordTouchpoint) → one event in the customer's stream, whose id derives from the touchpoint id. */
-export function decideRecordTouchpoint(touchpoint: Touchpoint, defaultCountry?: CountryCode): TouchpointDecision {
-  const customerId = resolveCustomerId(touchpoint.customer, defaultCountry);
+/**
+ * decide(RecordTouchpoint) → one event in the stream of the customer identity resolution chose,
+ * whose id derives from the touchpoint id.
+ */
+export function decideRecordTouchpoint(touchpoint: Touchpoint, customerId: string): TouchpointDecision {
   const event = {
     type: EVENT_TYPE_OF_TOUCHPOINT[touchpoint.type],
     data: { customerId, ...touchpoint.data },

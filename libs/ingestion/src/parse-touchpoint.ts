@@ -1,4 +1,4 @@
-import { InvalidIdentifier, resolveCustomerId, type Touchpoint, type TouchpointType } from '@c360/domain';
+import { identifiersOf, InvalidIdentifier, type Touchpoint, type TouchpointType } from '@c360/domain';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { CountryCode } from 'libphonenumber-js';
@@ -93,7 +93,7 @@ export function parseTouchpoint(body: unknown, defaultPhoneCountry?: CountryCode
   const customer = isPlainObject(body.customer) ? body.customer : undefined;
   if (customer && !errors.some((e) => e.field === 'customer' || e.field.startsWith('customer.'))) {
     try {
-      resolveCustomerId(customer, defaultPhoneCountry);
+      identifiersOf(customer, defaultPhoneCountry);
     } catch (error) {
       if (!(error instanceof InvalidIdentifier)) throw error;
       errors.push({

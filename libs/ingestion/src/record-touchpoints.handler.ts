@@ -1,36 +1,71 @@
 import { APP_CONFIG, type AppConfig } from '@c360/config';
-import { decideRecordTouchpoint } from '@c360/domain';
-import { EVENT_STORE, type EventStore } from '@c360/event-store';
+import {
+  decideRecordTouchpoint,
+  identifiersOf,
+  linkEvent,
+  mergeEvents,
+  type IdentityEventToRecord,
+  type Touchpoint,
+} from '@c360/domain';
+import { EVENT_STORE, type EventStore, type StreamWrite } from '@c360/event-store';
+import { IdentityIndex, type ResolvedIdentity } from '@c360/identity';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CountryCode } from 'libphonenumber-js';
 import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touchpoints.command.js';
 
+/** What the index learnt from a touchpoint, told as events in the same append as the touchpoint. */
+function identityEventsOf(touchpoint: Touchpoint, resolved: ResolvedIdentity): IdentityEventToRecord[] {
+  const context = {
+    occurredAt: new Date(touchpoint.occurredAt).toISOString(),
+    channel: touchpoint.channel,
+    actor: touchpoint.actor,
+    correlationId: touchpoint.correlationId ?? touchpoint.touchpointId,
+    causationId: touchpoint.touchpointId,
+  };
+  return [
+    ...resolved.mergeRecords.flatMap((record) => mergeEvents(record, 'merged', context)),
+    ...resolved.newLinks.map((identifier) => linkEvent({ identifier, customerId: resolved.customerId }, context)),
+    ...resolved.unrecorded.map((link) => linkEvent(link, context)),
+  ];
+}
+
 @CommandHandler(RecordTouchpointsCommand)
 export class RecordTouchpointsHandler implements ICommandHandler<RecordTouchpointsCommand, RecordedTouchpoint[]> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly identity: IdentityIndex,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ touchpoints }: RecordTouchpointsCommand): Promise<RecordedTouchpoint[]> {
     if (touchpoints.length === 0) return [];
-    const decisions = touchpoints.map((t) =>
-      decideRecordTouchpoint(t, this.config.DEFAULT_PHONE_COUNTRY as CountryCode),
+    const country = this.config.DEFAULT_PHONE_COUNTRY as CountryCode;
+    const resolved = await this.identity.resolve(
+      touchpoints.map((t) => ({ identifiers: identifiersOf(t.customer, country), touchpointId: t.touchpointId })),
     );
-    const results = await this.store.appendMany(
-      decisions.map((d) => ({
+    const decisions = touchpoints.map((t, i) => decideRecordTouchpoint(t, resolved[i]!.customerId));
+    const identityWrites: StreamWrite[] = touchpoints.flatMap((t, i) =>
+      identityEventsOf(t, resolved[i]!).map((e) => ({
+        streamId: e.streamId,
+        events: [{ eventId: e.eventId, type: e.event.type, data: e.event.data, metadata: e.event.metadata }],
+      })),
+    );
+    const results = await this.store.appendMany([
+      ...identityWrites,
+      ...decisions.map((d) => ({
         streamId: d.streamId,
         expectedRevision: 'any' as const,
         events: [{ eventId: d.eventId, type: d.event.type, data: d.event.data, metadata: d.event.metadata }],
       })),
-    );
-    return results.map((result, i) => {
+    ]);
+    if (identityWrites.length > 0) await this.identity.markRecorded(resolved);
+    return results.slice(identityWrites.length).map((result, i) => {
       const appended = result.events[0]!;
       return {
         touchpointId: touchpoints[i]!.touchpointId,
         eventId: appended.eventId,
-        customerId: decisions[i]!.customerId,
+        customerId: resolved[i]!.rootId,
         position: appended.position,
         duplicate: appended.duplicate,
       };

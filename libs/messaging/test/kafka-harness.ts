@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig, type AppConfig } from '@c360/config';
 import type { Touchpoint } from '@c360/domain';
 import type { EventStore } from '@c360/event-store';
+import { IdentityIndex } from '@c360/identity';
 import { parseTouchpoint, RecordTouchpointsCommand, RecordTouchpointsHandler } from '@c360/ingestion';
 import { createKafka, TouchpointIngestor } from '@c360/messaging';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { DataSource } from 'typeorm';
 
 export function testBrokers(): string {
   const brokers = process.env.TEST_KAFKA_BROKERS;
@@ -24,9 +26,10 @@ export function anIngestor(
   kafka: Kafka,
   store: EventStore,
   topics: ReturnType<typeof uniqueTopics>,
+  identity: IdentityIndex,
 ): TouchpointIngestor {
   const config: AppConfig = loadConfig({});
-  const handler = new RecordTouchpointsHandler(store, config);
+  const handler = new RecordTouchpointsHandler(store, identity, config);
   return new TouchpointIngestor(
     kafka,
     { ...topics, partitions: 3, chunkSize: 100 },
@@ -36,6 +39,12 @@ export function anIngestor(
       log: silentLog,
     },
   );
+}
+
+/** The identity index over the test database; close the data source after the tests. */
+export async function anIdentityIndex(url: string): Promise<{ identity: IdentityIndex; dataSource: DataSource }> {
+  const dataSource = await new DataSource({ type: 'postgres', url, extra: { max: 4 } }).initialize();
+  return { identity: new IdentityIndex(dataSource), dataSource };
 }
 
 export function kafkaClient(): Kafka {

@@ -1,18 +1,20 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { PostgresEventStore } from '@c360/event-store';
 import { DLQ_HEADERS, TouchpointPublisher, type TouchpointIngestor } from '@c360/messaging';
 import { aCall, aPageView, aPurchase, createTestDatabase, eventually, type TestDatabase } from '@c360/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import pg from 'pg';
-import { anIngestor, kafkaClient, readTopic, testBrokers, uniqueTopics } from './kafka-harness.js';
+import { anIdentityIndex, anIngestor, kafkaClient, readTopic, testBrokers, uniqueTopics } from './kafka-harness.js';
 
 const INGESTOR_MAIN = path.resolve('dist/apps/ingestor/src/main.js');
 
 describe('Kafka ingestion against a real broker', () => {
   let database: TestDatabase;
   let store: PostgresEventStore;
+  let identity: Awaited<ReturnType<typeof anIdentityIndex>>;
   let db: pg.Client;
   let kafka: Kafka;
   let producer: Producer;
@@ -21,6 +23,7 @@ describe('Kafka ingestion against a real broker', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     store = new PostgresEventStore({ connectionString: database.url, poolSize: 4 });
+    identity = await anIdentityIndex(database.url);
     db = new pg.Client({ connectionString: database.url });
     db.on('error', () => undefined); // the outage test terminates it; it is reconnected there
     await db.connect();
@@ -33,11 +36,12 @@ describe('Kafka ingestion against a real broker', () => {
     await producer?.disconnect();
     await db?.end();
     await store?.close();
+    await identity?.dataSource.destroy();
     await database?.drop();
   });
 
   async function startIngestor(topics: ReturnType<typeof uniqueTopics>): Promise<TouchpointIngestor> {
-    const ingestor = anIngestor(kafka, store, topics);
+    const ingestor = anIngestor(kafka, store, topics, identity.identity);
     running.push(ingestor);
     await ingestor.start();
     return ingestor;
@@ -55,6 +59,49 @@ describe('Kafka ingestion against a real broker', () => {
   async function publishRaw(topic: string, values: (string | null)[], key = 'k') {
     await producer.send({ topic, acks: -1, messages: values.map((value) => ({ key, value })) });
   }
+
+  it('resolves identity as HTTP does: anonymous browsing joins the known customer at login', async () => {
+    const topics = uniqueTopics();
+    const ingestor = await startIngestor(topics);
+    const id = randomUUID().slice(0, 8);
+    const email = `Kafka.${id}@Example.com`;
+    const anonymousId = `anon-${id}`;
+    const publisher = new TouchpointPublisher(kafka, topics.topic);
+    await publisher.connect();
+    // One partition key each, so the login can be ingested before or after the others: the end is the same.
+    await publisher.publish([aPurchase({ customer: { email } }) as never]);
+    await publisher.publish([
+      aPageView({ customer: { anonymousId } }) as never,
+      aPageView({ customer: { anonymousId } }) as never,
+    ]);
+    await eventually(
+      async () => ingestor.status.stored,
+      (n) => n === 3,
+      { what: 'three touchpoints' },
+    );
+    await publisher.publish([aPageView({ customer: { anonymousId, email: ` ${email.toUpperCase()} ` } }) as never]);
+    await publisher.disconnect();
+    await eventually(
+      async () => ingestor.status.stored,
+      (n) => n === 4,
+      { what: 'the login' },
+    );
+
+    const owners = (
+      await db.query(
+        `SELECT c.root_id FROM c360_identifiers i JOIN c360_customers c USING (customer_id)
+          WHERE (i.kind, i.value) IN (('email', $1), ('anonymousId', $2))`,
+        [email.toLowerCase(), anonymousId],
+      )
+    ).rows.map((r) => r.root_id as string);
+    expect(owners).toHaveLength(2);
+    expect(new Set(owners).size).toBe(1);
+    const merged = await db.query(
+      `SELECT count(*)::int AS n FROM c360_events WHERE type = 'CustomersMerged' AND data->>'survivorId' = $1`,
+      [owners[0]],
+    );
+    expect(merged.rows[0].n).toBe(2);
+  });
 
   it('stores a message delivered twice as one event', async () => {
     const topics = uniqueTopics();
@@ -201,7 +248,8 @@ describe('Kafka ingestion against a real broker', () => {
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       });
-    const stored = async () => Number((await db.query('SELECT count(*) FROM c360_events')).rows[0].count);
+    const stored = async () =>
+      Number((await db.query("SELECT count(*) FROM c360_events WHERE metadata ? 'touchpointId'")).rows[0].count);
 
     const killedMidway: number[] = [];
     for (let round = 0; round < 3; round++) {

@@ -77,7 +77,7 @@ describe('projector under crashes and a competing instance', () => {
             const customerId = customers[n % customers.length]!;
             perCustomer.set(customerId, (perCustomer.get(customerId) ?? 0) + 1);
             const body = builders[n % 3]!({ customer: { customerId } }) as unknown as Touchpoint;
-            return decideRecordTouchpoint(body);
+            return decideRecordTouchpoint(body, customerId);
           });
           await store.appendMany(
             batch.map((d) => ({ streamId: d.streamId, events: [{ eventId: d.eventId, ...d.event }] })),

@@ -1,6 +1,11 @@
+import { IdentityModule } from '@c360/identity';
 import { ReadModelsModule } from '@c360/read-models';
 import { Module } from '@nestjs/common';
+import { CustomerLookupController } from './customer-lookup.controller.js';
 import { CustomerTimelineController } from './customer-timeline.controller.js';
 
-@Module({ imports: [ReadModelsModule], controllers: [CustomerTimelineController] })
+@Module({
+  imports: [ReadModelsModule, IdentityModule],
+  controllers: [CustomerLookupController, CustomerTimelineController],
+})
 export class QueryApiModule {}

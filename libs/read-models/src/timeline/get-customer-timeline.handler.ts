@@ -16,7 +16,10 @@ export class GetCustomerTimelineHandler implements IQueryHandler<GetCustomerTime
     const query = this.dataSource
       .getRepository(TimelineEntryEntity)
       .createQueryBuilder('t')
-      .where('t.customer_id = :customerId', { customerId: filter.customerId });
+      // The customer and every customer merged into it: each keeps its own stream, shown as one.
+      .where('t.customer_id IN (SELECT customer_id FROM c360_customers WHERE root_id = :customerId)', {
+        customerId: filter.customerId,
+      });
     if (filter.channels?.length) query.andWhere('t.channel IN (:...channels)', { channels: filter.channels });
     if (filter.types?.length) query.andWhere('t.type IN (:...types)', { types: filter.types });
     if (filter.from) query.andWhere('t.occurred_at >= :from', { from: filter.from });

@@ -1,0 +1,120 @@
+import { CurrentPrincipal, Roles, type Principal } from '@c360/access';
+import { ApiError, ApiErrorCode, type FieldProblem } from '@c360/http';
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { MergeCustomersCommand, UnmergeCustomersCommand, type MergeOutcome } from './customer-merge.commands.js';
+import { CustomerNotFound, MergeRefused, StaleRevision } from './identity.errors.js';
+
+class MergeRequestDto {
+  @ApiProperty({ description: 'The customer to merge into (merge) or to split off again (unmerge)', example: 'c-123' })
+  mergedCustomerId: string;
+
+  @ApiProperty({ description: 'Why: kept in both histories', example: 'Same person: confirmed on the phone' })
+  reason: string;
+}
+
+function validate(body: unknown): { mergedCustomerId: string; reason: string } {
+  const { mergedCustomerId, reason } = (body ?? {}) as Record<string, unknown>;
+  const errors: FieldProblem[] = [];
+  if (typeof mergedCustomerId !== 'string' || mergedCustomerId.trim() === '' || mergedCustomerId.length > 200) {
+    errors.push({ field: 'mergedCustomerId', reason: 'mergedCustomerId must be a customer id' });
+  }
+  if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 1000) {
+    errors.push({ field: 'reason', reason: 'reason must say why, in 3 to 1000 characters' });
+  }
+  if (errors.length) throw ApiError.validation(errors, 'merge request');
+  return { mergedCustomerId: (mergedCustomerId as string).trim(), reason: (reason as string).trim() };
+}
+
+/** `If-Match: "7"` (or W/"7"): the survivor's stream revision the caller last saw. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^(?:W\/)?"?(-?\d+)"?$/.exec(header.trim());
+  if (!match) {
+    throw ApiError.validation([{ field: 'If-Match', reason: 'If-Match must be a revision such as "7"' }], 'request');
+  }
+  return Number(match[1]);
+}
+
+function translated(error: unknown): unknown {
+  if (error instanceof MergeRefused) return new ApiError(ApiErrorCode.MERGE_REFUSED, error.message);
+  if (error instanceof CustomerNotFound) return new ApiError(ApiErrorCode.NOT_FOUND, error.message);
+  if (error instanceof StaleRevision) return new ApiError(ApiErrorCode.PRECONDITION_FAILED, error.message);
+  return error;
+}
+
+@ApiTags('customers')
+@Controller('v1/customers')
+@Roles('agent')
+export class CustomerMergesController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Merge another customer into this one (agent)',
+    description:
+      'The other customer is shown as this one from now on: profile, timeline, scores and cross-sell cover both ' +
+      'histories, its id and identifiers resolve here, and its own stream stays as it was. Undo with unmerge.',
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: "This customer's revision (the ETag of its profile)" })
+  @ApiOkResponse({ description: '{mergeId, survivorId, mergedId, reason, revision}; ETag: the new revision' })
+  @ApiBadRequestResponse({ description: 'A missing id or reason' })
+  @ApiConflictResponse({ description: 'Either customer is already merged into another' })
+  async merge(
+    @Param('id') id: string,
+    @Body() body: MergeRequestDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<MergeOutcome> {
+    const { mergedCustomerId, reason } = validate(body);
+    const command = new MergeCustomersCommand(id, mergedCustomerId, reason, actorOf(principal), parseIfMatch(ifMatch));
+    const outcome = await this.commandBus.execute(command).catch((e: unknown) => Promise.reject(translated(e)));
+    response.setHeader('ETag', `"${outcome.revision}"`);
+    return outcome;
+  }
+
+  @Post(':id/unmerge')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Undo the merge of another customer into this one (agent)',
+    description: 'Both customers stand alone again, each with exactly its own history, as if never merged.',
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: "This customer's revision (the ETag of its profile)" })
+  @ApiOkResponse({ description: '{mergeId, survivorId, mergedId, reason, revision}' })
+  @ApiConflictResponse({ description: 'The other customer is not merged into this one' })
+  async unmerge(
+    @Param('id') id: string,
+    @Body() body: MergeRequestDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<MergeOutcome> {
+    const { mergedCustomerId, reason } = validate(body);
+    const command = new UnmergeCustomersCommand(
+      id,
+      mergedCustomerId,
+      reason,
+      actorOf(principal),
+      parseIfMatch(ifMatch),
+    );
+    const outcome = await this.commandBus.execute(command).catch((e: unknown) => Promise.reject(translated(e)));
+    response.setHeader('ETag', `"${outcome.revision}"`);
+    return outcome;
+  }
+}
+
+function actorOf(principal: Principal): { kind: 'agent'; id: string } {
+  return { kind: 'agent', id: principal.keyId };
+}

@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import {
+  identifierKey,
+  planIdentities,
+  type Identifier,
+  type IdentityPlan,
+  type KnownIdentifier,
+  type MergeRecord,
+} from '@c360/domain';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** A touchpoint's identifiers, and the touchpoint that named them (for the reason of a merge). */
+export interface IdentityRequest {
+  identifiers: Identifier[];
+  touchpointId: string;
+}
+
+/** A plan as the index carried it out: merges got their ids. */
+export interface ResolvedIdentity extends IdentityPlan {
+  mergeRecords: MergeRecord[];
+}
+
+export interface CustomerRoot {
+  customerId: string;
+  rootId: string;
+}
+
+/** Another transaction moved a customer we planned to merge; the whole resolution runs again. */
+export class RootMoved extends Error {}
+
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 8;
+
+interface KnownRow {
+  kind: string;
+  value: string;
+  customer_id: string;
+  root_id: string;
+  root_seq: string;
+  recorded: boolean;
+}
+
+/**
+ * The identity index in PostgreSQL. Reads without locks when a batch teaches it nothing new; any
+ * change happens under per-identifier advisory locks and row locks on the customers merged, so two
+ * touchpoints for the same new e-mail, or two merges of the same customers, serialise.
+ */
+@Injectable()
+export class IdentityIndex {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async resolve(batch: IdentityRequest[]): Promise<ResolvedIdentity[]> {
+    const identifiers = batch.flatMap((r) => r.identifiers);
+    const plans = planIdentities(
+      batch.map((r) => r.identifiers),
+      await this.known(this.dataSource.manager, identifiers),
+    );
+    const learnsNothing = plans.every(
+      (p) => !p.newCustomer && p.newLinks.length === 0 && p.merges.length === 0 && p.unrecorded.length === 0,
+    );
+    if (learnsNothing) return plans.map((p) => ({ ...p, mergeRecords: [] }));
+    return this.retrying(() => this.dataSource.transaction((manager) => this.resolveLocked(manager, batch)));
+  }
+
+  /** After the identity events are stored: the sweep need not record them again. */
+  async markRecorded(resolved: ResolvedIdentity[]): Promise<void> {
+    const links = resolved.flatMap((r) => [...r.newLinks, ...r.unrecorded.map((u) => u.identifier)]);
+    const merges = resolved.flatMap((r) => r.mergeRecords.map((m) => m.mergeId));
+    if (links.length > 0) {
+      await this.dataSource.query(
+        `UPDATE c360_identifiers i SET recorded = true
+           FROM unnest($1::text[], $2::text[]) AS k(kind, value)
+          WHERE i.kind = k.kind AND i.value = k.value AND NOT i.recorded`,
+        [links.map((l) => l.kind), links.map((l) => l.value)],
+      );
+    }
+    if (merges.length > 0) {
+      await this.dataSource.query('UPDATE c360_merges SET recorded = true WHERE merge_id = ANY($1::uuid[])', [merges]);
+    }
+  }
+
+  /** The customer an identifier belongs to, shown as its root (the survivor of any merge). */
+  async lookup(identifier: Identifier): Promise<CustomerRoot | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT c.customer_id, c.root_id FROM c360_identifiers i JOIN c360_customers c USING (customer_id)
+        WHERE i.kind = $1 AND i.value = $2`,
+      [identifier.kind, identifier.value],
+    )) as { customer_id: string; root_id: string }[];
+    return rows[0] && { customerId: rows[0].customer_id, rootId: rows[0].root_id };
+  }
+
+  async rootOf(customerId: string): Promise<string | undefined> {
+    const rows = (await this.dataSource.query('SELECT root_id FROM c360_customers WHERE customer_id = $1', [
+      customerId,
+    ])) as { root_id: string }[];
+    return rows[0]?.root_id;
+  }
+
+  /** Every customer shown as this root: itself and those merged into it, directly or not. */
+  async membersOf(rootId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows = (await manager.query('SELECT customer_id FROM c360_customers WHERE root_id = $1 ORDER BY seq', [
+      rootId,
+    ])) as { customer_id: string }[];
+    return rows.map((r) => r.customer_id);
+  }
+
+  async retrying<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code;
+        const retryable = error instanceof RootMoved || RETRYABLE_SQLSTATES.has(code ?? '');
+        if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async resolveLocked(manager: EntityManager, batch: IdentityRequest[]): Promise<ResolvedIdentity[]> {
+    const identifiers = batch.flatMap((r) => r.identifiers);
+    await manager.query('SELECT c360_lock_identifiers($1::text[])', [identifiers.map(identifierKey)]);
+    const plans = planIdentities(
+      batch.map((r) => r.identifiers),
+      await this.known(manager, identifiers),
+    );
+
+    const newCustomers = [...new Set(plans.filter((p) => p.newCustomer).map((p) => p.customerId))];
+    if (newCustomers.length > 0) {
+      await manager.query(
+        `INSERT INTO c360_customers (customer_id, root_id) SELECT c, c FROM unnest($1::text[]) AS c
+         ON CONFLICT (customer_id) DO NOTHING`,
+        [newCustomers],
+      );
+    }
+    const links = plans.flatMap((p) => p.newLinks.map((l) => ({ ...l, customerId: p.customerId })));
+    if (links.length > 0) {
+      await manager.query(
+        `INSERT INTO c360_identifiers (kind, value, customer_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+        [links.map((l) => l.kind), links.map((l) => l.value), links.map((l) => l.customerId)],
+      );
+    }
+
+    const resolved: ResolvedIdentity[] = [];
+    for (const [i, plan] of plans.entries()) {
+      const mergeRecords: MergeRecord[] = [];
+      for (const merge of plan.merges) {
+        const reason = `touchpoint ${batch[i]!.touchpointId} named identifiers of both customers`;
+        mergeRecords.push(await this.mergeRoots(manager, { mergeId: randomUUID(), ...merge, reason }));
+      }
+      resolved.push({ ...plan, mergeRecords });
+    }
+    return resolved;
+  }
+
+  /**
+   * Merges one root into another, both locked and checked to still be roots. Identifiers never
+   * move: the merged customer and everything under it are shown as the survivor from now on.
+   */
+  async mergeRoots(manager: EntityManager, record: MergeRecord, actor?: object): Promise<MergeRecord> {
+    const locked = (await manager.query(
+      `SELECT customer_id, merged_into FROM c360_customers WHERE customer_id = ANY($1::text[])
+        ORDER BY customer_id FOR UPDATE`,
+      [[record.survivorId, record.mergedId]],
+    )) as { customer_id: string; merged_into: string | null }[];
+    if (locked.length !== 2 || locked.some((r) => r.merged_into !== null)) throw new RootMoved();
+    await manager.query(
+      `INSERT INTO c360_merges (merge_id, survivor_id, merged_id, reason, actor) VALUES ($1, $2, $3, $4, $5)`,
+      [record.mergeId, record.survivorId, record.mergedId, record.reason, actor ? JSON.stringify(actor) : null],
+    );
+    await manager.query('UPDATE c360_customers SET merged_into = $2 WHERE customer_id = $1', [
+      record.mergedId,
+      record.survivorId,
+    ]);
+    await manager.query('UPDATE c360_customers SET root_id = $2 WHERE root_id = $1', [
+      record.mergedId,
+      record.survivorId,
+    ]);
+    return record;
+  }
+
+  /** Locks customers' rows in a fixed order; returns what it found. */
+  async lockCustomers(
+    manager: EntityManager,
+    customerIds: string[],
+  ): Promise<Map<string, { rootId: string; mergedInto: string | null }>> {
+    const rows = (await manager.query(
+      `SELECT customer_id, root_id, merged_into FROM c360_customers WHERE customer_id = ANY($1::text[])
+        ORDER BY customer_id FOR UPDATE`,
+      [[...new Set(customerIds)]],
+    )) as { customer_id: string; root_id: string; merged_into: string | null }[];
+    return new Map(rows.map((r) => [r.customer_id, { rootId: r.root_id, mergedInto: r.merged_into }]));
+  }
+
+  /** The merge that put this customer under another, if it stands. */
+  async activeMergeOf(manager: EntityManager, mergedId: string): Promise<MergeRecord | undefined> {
+    const rows = (await manager.query(
+      `SELECT merge_id, survivor_id, merged_id, reason FROM c360_merges WHERE merged_id = $1 AND unmerged_at IS NULL`,
+      [mergedId],
+    )) as { merge_id: string; survivor_id: string; merged_id: string; reason: string }[];
+    const row = rows[0];
+    return row && { mergeId: row.merge_id, survivorId: row.survivor_id, mergedId: row.merged_id, reason: row.reason };
+  }
+
+  /**
+   * Undoes a merge whose rows the caller has locked (the merged customer, its survivor and the
+   * survivor's root): the merged customer and what was merged into it become their own root again.
+   */
+  async unmergeLocked(manager: EntityManager, merge: MergeRecord, reason: string): Promise<void> {
+    await manager.query('UPDATE c360_customers SET merged_into = NULL WHERE customer_id = $1', [merge.mergedId]);
+    await manager.query(
+      `WITH RECURSIVE below (customer_id) AS (
+         SELECT $1::text
+         UNION ALL
+         SELECT c.customer_id FROM c360_customers c JOIN below b ON c.merged_into = b.customer_id
+       )
+       UPDATE c360_customers SET root_id = $1 WHERE customer_id IN (SELECT customer_id FROM below)`,
+      [merge.mergedId],
+    );
+    await manager.query('UPDATE c360_merges SET unmerged_at = now(), unmerge_reason = $2 WHERE merge_id = $1', [
+      merge.mergeId,
+      reason,
+    ]);
+  }
+
+  async markMergeRecorded(mergeId: string): Promise<void> {
+    await this.dataSource.query('UPDATE c360_merges SET recorded = true WHERE merge_id = $1', [mergeId]);
+  }
+
+  async markUnmergeRecorded(mergeId: string): Promise<void> {
+    await this.dataSource.query('UPDATE c360_merges SET unmerge_recorded = true WHERE merge_id = $1', [mergeId]);
+  }
+
+  private async known(manager: EntityManager, identifiers: Identifier[]): Promise<Map<string, KnownIdentifier>> {
+    const known = new Map<string, KnownIdentifier>();
+    if (identifiers.length === 0) return known;
+    const rows = (await manager.query(
+      `SELECT i.kind, i.value, i.customer_id, c.root_id, r.seq AS root_seq, i.recorded
+         FROM unnest($1::text[], $2::text[]) AS k(kind, value)
+         JOIN c360_identifiers i ON i.kind = k.kind AND i.value = k.value
+         JOIN c360_customers c ON c.customer_id = i.customer_id
+         JOIN c360_customers r ON r.customer_id = c.root_id`,
+      [identifiers.map((i) => i.kind), identifiers.map((i) => i.value)],
+    )) as KnownRow[];
+    for (const row of rows) {
+      known.set(`${row.kind}:${row.value}`, {
+        customerId: row.customer_id,
+        rootId: row.root_id,
+        rootSeq: Number(row.root_seq),
+        recorded: row.recorded,
+      });
+    }
+    return known;
+  }
+}
