@@ -6,7 +6,7 @@ import { KafkaIngestionModule } from '@c360/messaging';
 import { ObservabilityModule, serviceModules } from '@c360/observability';
 import { ProjectorModule } from '@c360/projections';
 import { QueryApiModule } from '@c360/query-api';
-import { READ_MODEL_PROJECTIONS } from '@c360/read-models';
+import { READ_MODEL_PROJECTIONS, ScoringModule } from '@c360/read-models';
 import { Module, type DynamicModule } from '@nestjs/common';
 
 /** The all-in-one service: HTTP ingestion (and Kafka's when KAFKA_BROKERS is set), the projector and the query API. */
@@ -18,6 +18,7 @@ export class AppModule {
       imports: [
         ...serviceModules(config, databaseUrl, 'c360'),
         AccessModule,
+        ScoringModule,
         ProjectorModule.forRoot(READ_MODEL_PROJECTIONS),
         IngestionHttpModule,
         IdentityHttpModule,

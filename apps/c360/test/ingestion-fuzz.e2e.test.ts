@@ -272,6 +272,8 @@ describe('ingestion over HTTP under fuzzing (the whole service)', () => {
 
   it('is still healthy after the fuzzing', async () => {
     const health = await request(service.url).get('/health').expect(200);
+    const stuck = (health.body.projections as { name: string; lastError?: string }[]).filter((p) => p.lastError);
+    expect(stuck).toEqual([]);
     expect(health.body).toMatchObject({ status: 'ok', database: 'up' });
   });
 });

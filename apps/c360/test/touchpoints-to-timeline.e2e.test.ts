@@ -265,7 +265,12 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
         database: 'up',
         eventStore: { oldestOpenTransactionSeconds: expect.any(Number) },
       });
-      expect(health.body.projections.map((p: { name: string }) => p.name)).toEqual(['timeline', 'touchpoint-counts']);
+      expect(health.body.projections.map((p: { name: string }) => p.name)).toEqual([
+        'timeline',
+        'touchpoint-counts',
+        'customer-profile',
+        'cross-sell',
+      ]);
       const metrics = await http().get('/metrics').expect(200);
       expect(metrics.text).toContain('c360_touchpoints_total');
       expect(metrics.text).toContain('c360_oldest_open_transaction_seconds');

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@c360/config';
 import { serviceModules } from '@c360/observability';
 import { ProjectorModule } from '@c360/projections';
-import { READ_MODEL_PROJECTIONS } from '@c360/read-models';
+import { READ_MODEL_PROJECTIONS, ScoringModule } from '@c360/read-models';
 import { Module, type DynamicModule } from '@nestjs/common';
 
 /** The projector alone: reads the event log and maintains the read models, serves no HTTP. */
@@ -12,6 +12,7 @@ export class ProjectorAppModule {
       module: ProjectorAppModule,
       imports: [
         ...serviceModules(config, databaseUrl, 'c360-projector'),
+        ScoringModule,
         ProjectorModule.forRoot(READ_MODEL_PROJECTIONS),
       ],
     };

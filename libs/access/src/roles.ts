@@ -3,8 +3,8 @@ import { SetMetadata } from '@nestjs/common';
 
 /**
  * channel: appends touchpoints for its own channels only; agent: looks customers up, reads 360 and
- * timeline; analyst: read models and analytics; auditor: raw history and verification; admin: everything,
- * including keys, rebuilds, merges and erasure.
+ * timeline, merges and unmerges them; analyst: read models and analytics; auditor: raw history and verification; admin: everything,
+ * including keys, rebuilds and erasure.
  */
 export const ROLES = ['channel', 'agent', 'analyst', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

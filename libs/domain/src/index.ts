@@ -4,3 +4,6 @@ export * from './customer-identity.js';
 export * from './timeline-entry.js';
 export * from './record-touchpoint.decision.js';
 export * from './identity-resolution.js';
+export * from './customer-profile.js';
+export * from './loyalty.score.js';
+export * from './churn-risk.score.js';

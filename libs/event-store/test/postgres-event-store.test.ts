@@ -85,4 +85,16 @@ describe('PostgreSQL event store: commits out of sequence order', () => {
       await slowWriter.query('ROLLBACK');
     }
   });
+
+  it('ends its subscriptions when closed, rather than leaving them retrying on a closed pool', async () => {
+    const closing = new PostgresEventStore({ connectionString: database.url, poolSize: 2 });
+    const errors: unknown[] = [];
+    const subscription = closing.subscribeToAll(async () => undefined, {
+      idleDelayMs: 5,
+      onReadError: (error) => errors.push(error),
+    });
+    await closing.close();
+    await expect(subscription.closed).resolves.toBeUndefined();
+    expect(errors.length).toBeLessThanOrEqual(1);
+  });
 });

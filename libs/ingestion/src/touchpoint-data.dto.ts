@@ -21,6 +21,9 @@ import {
 } from 'class-validator';
 import type { TouchpointType } from '@c360/domain';
 
+/** A price or cost per unit beyond this is a mistake, and sums of such amounts would leave finite numbers. */
+export const MAX_UNIT_AMOUNT = 1_000_000_000_000;
+
 const ID_MAX = 200;
 const TEXT_MAX = 5000;
 
@@ -28,11 +31,16 @@ export class PurchaseLineDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(ID_MAX) sku: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(ID_MAX) category: string;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) @Max(1_000_000) quantity: number;
-  @ApiProperty({ minimum: 0 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) unitPrice: number;
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiProperty({ minimum: 0, maximum: MAX_UNIT_AMOUNT })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(MAX_UNIT_AMOUNT)
+  unitPrice: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_UNIT_AMOUNT })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(MAX_UNIT_AMOUNT)
   unitCost?: number;
 }
 

@@ -76,6 +76,7 @@ export class Projector {
       const status = this.statuses.get(projection.name)!;
       try {
         const checkpoint = await this.loadCheckpoint(projection.name);
+        if (run.stopped) break;
         status.position = checkpoint.position;
         status.eventsProjected = checkpoint.eventsProjected;
         status.state = 'catching-up';

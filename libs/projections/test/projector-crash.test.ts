@@ -6,6 +6,8 @@ import { PostgresEventStore } from '@c360/event-store';
 import { aCall, aPageView, aPurchase, createTestDatabase, eventually, type TestDatabase } from '@c360/testing';
 import pg from 'pg';
 
+const PROJECTIONS = ['cross-sell', 'customer-profile', 'timeline', 'touchpoint-counts'];
+
 const PROJECTOR_MAIN = path.resolve('dist/apps/projector/src/main.js');
 
 /** A real projector process: killed with SIGKILL, it gets no chance to tidy up. */
@@ -118,13 +120,10 @@ describe('projector under crashes and a competing instance', () => {
           name: string;
           n: number;
         }[],
-      (rows) => rows.length === 2 && rows.every((r) => r.n === total),
-      { timeoutMs: 90000, what: 'both projections to catch up' },
+      (rows) => rows.length === PROJECTIONS.length && rows.every((r) => r.n === total),
+      { timeoutMs: 90000, what: 'every projection to catch up' },
     );
-    expect(checkpoints).toEqual([
-      { name: 'timeline', n: total },
-      { name: 'touchpoint-counts', n: total },
-    ]);
+    expect(checkpoints).toEqual(PROJECTIONS.map((name) => ({ name, n: total })));
 
     const timeline = await db.query(
       'SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct FROM c360_timeline',
@@ -144,6 +143,12 @@ describe('projector under crashes and a competing instance', () => {
     expect(
       new Map(timelinePerCustomer.rows.map((r: { customer_id: string; n: number }) => [r.customer_id, r.n])),
     ).toEqual(expected);
+    const profiles = await db.query(
+      "SELECT customer_id, (state->>'touchpoints')::int AS n FROM c360_customer_profiles",
+    );
+    expect(new Map(profiles.rows.map((r: { customer_id: string; n: number }) => [r.customer_id, r.n]))).toEqual(
+      expected,
+    );
     // Every kill struck while events were still waiting to be projected.
     expect(killedMidway.filter((n) => n > 0 && n < total)).toHaveLength(8);
   });

@@ -4,7 +4,21 @@ import { TouchpointCountEntity } from './touchpoint-counts/touchpoint-count.enti
 import { CreateTouchpointCounts1763900000300 } from './touchpoint-counts/create-touchpoint-counts.migration.js';
 import { TimelineProjection } from './timeline/timeline.projection.js';
 import { TouchpointCountsProjection } from './touchpoint-counts/touchpoint-counts.projection.js';
+import { CreateCrossSell1763900000800 } from './cross-sell/create-cross-sell.migration.js';
+import { CrossSellProjection } from './cross-sell/cross-sell.projection.js';
+import { CreateCustomerProfiles1763900000700 } from './customer-profile/create-customer-profiles.migration.js';
+import { CustomerProfileProjection } from './customer-profile/customer-profile.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
-export const READ_MODEL_MIGRATIONS = [CreateTimeline1763900000200, CreateTouchpointCounts1763900000300];
-export const READ_MODEL_PROJECTIONS = [TimelineProjection, TouchpointCountsProjection];
+export const READ_MODEL_MIGRATIONS = [
+  CreateTimeline1763900000200,
+  CreateTouchpointCounts1763900000300,
+  CreateCustomerProfiles1763900000700,
+  CreateCrossSell1763900000800,
+];
+export const READ_MODEL_PROJECTIONS = [
+  TimelineProjection,
+  TouchpointCountsProjection,
+  CustomerProfileProjection,
+  CrossSellProjection,
+];

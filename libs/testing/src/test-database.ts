@@ -30,9 +30,11 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** The template's name changes with the migrations, so a stale template is never reused. */
+/** The template's name changes with the migrations (names and code), so a stale template is never reused. */
 function templateName(): string {
-  const migrations = (C360_SCHEMA.migrations as { name: string }[]).map((m) => m.name).join(',');
+  const migrations = (C360_SCHEMA.migrations as (new () => { up: () => unknown })[])
+    .map((m) => `${m.name}:${m.prototype.up.toString()}`)
+    .join(',');
   return `c360_tpl_${createHash('sha1').update(migrations).digest('hex').slice(0, 12)}`;
 }
 

@@ -98,6 +98,8 @@ export interface PostgresEventStoreOptions {
 /** The PostgreSQL adapter of the event store port (schema: `postgres-event-store.schema.ts`). */
 export class PostgresEventStore implements EventStore {
   private readonly pool: pg.Pool;
+  /** Open subscriptions: closing the store ends them, rather than leaving them retrying on a closed pool. */
+  private readonly subscriptions = new Set<AbortController>();
 
   constructor(options: PostgresEventStoreOptions) {
     this.pool = new pg.Pool({
@@ -247,6 +249,8 @@ export class PostgresEventStore implements EventStore {
     };
     const closed = run();
     closed.catch(() => undefined);
+    this.subscriptions.add(abort);
+    void closed.finally(() => this.subscriptions.delete(abort)).catch(() => undefined);
     return {
       closed,
       stop: async () => {
@@ -265,6 +269,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    for (const subscription of this.subscriptions) subscription.abort();
     await this.pool.end();
   }
 }
