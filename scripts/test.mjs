@@ -58,4 +58,7 @@ if (existsSync(resultsFile)) {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
 }
+if (!env.EVENTSTORE_URL) {
+  console.log('Skipped: the event store contract against EventStoreDB (set EVENTSTORE_URL=esdb://… to run it).');
+}
 process.exit(code);

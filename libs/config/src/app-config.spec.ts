@@ -73,4 +73,28 @@ describe('loadConfig', () => {
   it('given a lower-case DEFAULT_PHONE_COUNTRY, when loaded, then it is rejected', () => {
     expect(problemOf({ DEFAULT_PHONE_COUNTRY: 'es' }).message).toContain('DEFAULT_PHONE_COUNTRY');
   });
+
+  it('given no EVENT_STORE, when loaded, then events go to PostgreSQL and no EVENTSTORE_URL is needed', () => {
+    const config = loadConfig({});
+    expect(config.EVENT_STORE).toBe('postgres');
+    expect(config.EVENTSTORE_URL).toBeUndefined();
+  });
+
+  it('given EVENT_STORE=eventstoredb and an esdb:// URL, when loaded, then both are kept', () => {
+    const config = loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://eventstoredb:2113?tls=false' });
+    expect(config.EVENT_STORE).toBe('eventstoredb');
+    expect(config.EVENTSTORE_URL).toBe('esdb://eventstoredb:2113?tls=false');
+  });
+
+  it('given EVENT_STORE=eventstoredb without EVENTSTORE_URL, when loaded, then it names EVENTSTORE_URL as required', () => {
+    const error = problemOf({ EVENT_STORE: 'eventstoredb' });
+    expect(error.problems).toEqual([expect.stringMatching(/^EVENTSTORE_URL=.*required when EVENT_STORE=eventstoredb/)]);
+  });
+
+  it('given an EVENTSTORE_URL that is not esdb://, or an unknown EVENT_STORE, when loaded, then both are rejected', () => {
+    const error = problemOf({ EVENT_STORE: 'mongodb', EVENTSTORE_URL: 'http://localhost:2113' });
+    expect(error.problems).toHaveLength(2);
+    expect(error.message).toContain('EVENT_STORE=');
+    expect(error.message).toContain('must be an esdb:// or esdb+discover:// URL');
+  });
 });

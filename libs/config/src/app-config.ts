@@ -1,5 +1,16 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 
 /** Injection token of the validated configuration. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -125,6 +136,17 @@ export class AppConfig {
   @Min(1)
   @Max(1000)
   KAFKA_APPEND_CHUNK = 500;
+
+  /** Where events are stored: PostgreSQL (the read-model database) or EventStoreDB at EVENTSTORE_URL. */
+  @IsIn(['postgres', 'eventstoredb'])
+  EVENT_STORE: 'postgres' | 'eventstoredb' = 'postgres';
+
+  /** `esdb://host:2113?tls=false`, `esdb+discover://…` for a cluster; required with EVENT_STORE=eventstoredb. */
+  @Transform(emptyToUndefined)
+  @ValidateIf((config: AppConfig) => config.EVENT_STORE === 'eventstoredb' || config.EVENTSTORE_URL !== undefined)
+  @IsDefined({ message: 'is required when EVENT_STORE=eventstoredb' })
+  @Matches(/^esdb(\+discover)?:\/\//, { message: 'must be an esdb:// or esdb+discover:// URL' })
+  EVENTSTORE_URL?: string = undefined;
 }
 
 export class InvalidConfiguration extends Error {

@@ -1,10 +1,18 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from './event-store.port.js';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 import { PostgresEventStore } from './postgres/postgres-event-store.js';
 
-export interface EventStoreModuleOptions {
-  connectionString: string;
-  poolSize: number;
+/** PostgreSQL (the default) on the read-model database, or EventStoreDB at its own URL. */
+export type EventStoreModuleOptions =
+  | { adapter?: 'postgres'; connectionString: string; poolSize: number }
+  | { adapter: 'eventstoredb'; connectionString: string };
+
+/** The adapter the options name. */
+export function openEventStore(options: EventStoreModuleOptions): EventStore {
+  return options.adapter === 'eventstoredb'
+    ? new EventStoreDbEventStore({ connectionString: options.connectionString })
+    : new PostgresEventStore({ connectionString: options.connectionString, poolSize: options.poolSize });
 }
 
 @Global()
@@ -18,8 +26,7 @@ export class EventStoreModule implements OnApplicationShutdown {
       providers: [
         {
           provide: EVENT_STORE,
-          useFactory: () =>
-            new PostgresEventStore({ connectionString: options.connectionString, poolSize: options.poolSize }),
+          useFactory: () => openEventStore(options),
         },
       ],
       exports: [EVENT_STORE],

@@ -86,17 +86,29 @@ export interface EventStoreHealth {
   oldestOpenTransactionSeconds: number;
 }
 
+/** What an adapter can promise beyond the common contract; the contract suite checks each one it claims. */
+export interface EventStoreCapabilities {
+  /** `appendMany` commits all its streams or none (PostgreSQL); otherwise stream by stream, each idempotent. */
+  atomicMultiStreamAppend: boolean;
+  /** An event id is stored once in the whole store; otherwise once per stream (EventStoreDB). */
+  eventIdUniqueAcrossStreams: boolean;
+}
+
 /**
  * The event store port. Adapters: PostgreSQL (default) and EventStoreDB, held to one contract suite.
  */
 export interface EventStore {
+  readonly capabilities: EventStoreCapabilities;
   /** Appends to one stream; the events get consecutive revisions and commit together or not at all. */
   append(
     streamId: string,
     events: NewEvent[],
     options?: { expectedRevision?: ExpectedRevision },
   ): Promise<AppendResult>;
-  /** Appends to several streams in one atomic commit; a revision conflict in any fails them all. */
+  /**
+   * Appends to several streams. With `capabilities.atomicMultiStreamAppend`, in one commit that a revision
+   * conflict in any fails whole; without, stream by stream, so a retry of the same events completes a partial one.
+   */
   appendMany(writes: StreamWrite[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The global log in commit-safe order: a later read never returns an event that sorts before one already returned. */

@@ -25,7 +25,11 @@ export function serviceModules(config: AppConfig, databaseUrl: string, processNa
       },
     }),
     CqrsModule.forRoot(),
-    EventStoreModule.forRoot({ connectionString: databaseUrl, poolSize: config.DATABASE_POOL_SIZE }),
+    EventStoreModule.forRoot(
+      config.EVENT_STORE === 'eventstoredb'
+        ? { adapter: 'eventstoredb', connectionString: config.EVENTSTORE_URL! }
+        : { connectionString: databaseUrl, poolSize: config.DATABASE_POOL_SIZE },
+    ),
   ];
 }
 

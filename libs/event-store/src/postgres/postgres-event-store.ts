@@ -97,6 +97,7 @@ export interface PostgresEventStoreOptions {
 
 /** The PostgreSQL adapter of the event store port (schema: `postgres-event-store.schema.ts`). */
 export class PostgresEventStore implements EventStore {
+  readonly capabilities = { atomicMultiStreamAppend: true, eventIdUniqueAcrossStreams: true } as const;
   private readonly pool: pg.Pool;
   /** Open subscriptions: closing the store ends them, rather than leaving them retrying on a closed pool. */
   private readonly subscriptions = new Set<AbortController>();
