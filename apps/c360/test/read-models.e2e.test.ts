@@ -48,7 +48,7 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
       async () => {
         const stored = Number((await db.query('SELECT count(*) AS n FROM c360_events')).rows[0].n);
         const rows = (await db.query('SELECT events_projected AS n FROM c360_projection_checkpoints')).rows;
-        return rows.length >= 4 && rows.every((r) => Number(r.n) === stored);
+        return rows.length >= 5 && rows.every((r) => Number(r.n) === stored);
       },
       (done) => done,
       { what: 'the projections to catch up', timeoutMs: 30000 },
@@ -313,7 +313,8 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
     await db.query(
       `TRUNCATE c360_timeline, c360_touchpoint_counts, c360_customer_profiles, c360_customer_scores,
                 c360_cross_sell_holdings, c360_cross_sell_pairs, c360_cross_sell_products, c360_cross_sell_totals,
-                c360_cross_sell_marketing_consents, c360_projection_checkpoints`,
+                c360_cross_sell_marketing_consents, c360_kpi_purchases, c360_kpi_sku_prices, c360_kpi_first_touchpoints,
+                c360_kpi_complaints, c360_kpi_nps, c360_kpi_marketing_spend, c360_projection_checkpoints`,
     );
     service = await startService(config());
     await caughtUp();

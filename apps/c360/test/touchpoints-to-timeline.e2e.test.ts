@@ -270,6 +270,7 @@ describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
         'touchpoint-counts',
         'customer-profile',
         'cross-sell',
+        'kpis',
       ]);
       const metrics = await http().get('/metrics').expect(200);
       expect(metrics.text).toContain('c360_touchpoints_total');

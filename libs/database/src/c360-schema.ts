@@ -1,8 +1,12 @@
-import { AppendWithoutJoin1763900000400, CreateEventStore1763900000000 } from '@c360/event-store';
+import {
+  AppendWithoutJoin1763900000400,
+  CreateEventStore1763900000000,
+  HashChain1763901000000,
+} from '@c360/event-store';
 import { CreateProjectionCheckpoints1763900000100, ProjectionCheckpointEntity } from '@c360/projections';
 import { READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS } from '@c360/read-models';
 import { ApiKeyEntity, CreateApiKeys1763900000500 } from '@c360/access';
-import { CreateIdentityIndex1763900000600 } from '@c360/identity';
+import { ClaimIdentifiers1763900000610, CreateIdentityIndex1763900000600 } from '@c360/identity';
 import type { SchemaParts } from './run-migrations.js';
 
 /** Every table of the service, in migration order: the event store's own tables first. */
@@ -15,5 +19,7 @@ export const C360_SCHEMA: SchemaParts = {
     AppendWithoutJoin1763900000400,
     CreateApiKeys1763900000500,
     CreateIdentityIndex1763900000600,
+    ClaimIdentifiers1763900000610,
+    HashChain1763901000000,
   ],
 };

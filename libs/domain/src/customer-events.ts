@@ -8,7 +8,8 @@ import type {
 } from './touchpoint.js';
 import { EVENT_TYPE_OF_TOUCHPOINT } from './touchpoint.js';
 
-export const CURRENT_SCHEMA_VERSION = 1;
+/** Version 2: a purchase always has lines (version 1 purchases could carry a single amount). */
+export const CURRENT_SCHEMA_VERSION = 2;
 
 /** Metadata every event carries; `eventId` and `recordedAt` are set when it is stored. */
 export interface EventMetadata {

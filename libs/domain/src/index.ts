@@ -7,3 +7,6 @@ export * from './identity-resolution.js';
 export * from './customer-profile.js';
 export * from './loyalty.score.js';
 export * from './churn-risk.score.js';
+export * from './upcasting.js';
+export * from './marketing-spend.js';
+export * from './kpis/index.js';

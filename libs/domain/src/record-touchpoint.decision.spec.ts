@@ -1,3 +1,4 @@
+import { CURRENT_SCHEMA_VERSION } from './customer-events.js';
 import { eventIdForTouchpoint } from './customer-identity.js';
 import { decideRecordTouchpoint } from './record-touchpoint.decision.js';
 import type { Touchpoint, TouchpointType } from './touchpoint.js';
@@ -68,7 +69,7 @@ describe('decideRecordTouchpoint', () => {
     const { metadata } = decideRecordTouchpoint(aPurchase(), 'c-42').event;
     expect(metadata.touchpointId).toBe('pos-000123');
     expect(metadata.channel).toBe('store');
-    expect(metadata.schemaVersion).toBe(1);
+    expect(metadata.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
   });
 
   it('given an occurredAt with a +01:00 offset, when decided, then it is stored as UTC ISO', () => {

@@ -4,6 +4,8 @@ export * from './postgres/postgres-event-store.js';
 export * from './postgres/create-event-store.migration.js';
 export * from './event-store.module.js';
 export * from './postgres/append-without-join.migration.js';
+export * from './postgres/hash-chain.migration.js';
+export * from './postgres/verify-chain.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export { InvalidEventId } from './eventstoredb/eventstoredb-event.mapping.js';
 export * from './copy-events.js';

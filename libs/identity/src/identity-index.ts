@@ -60,7 +60,23 @@ export class IdentityIndex {
       (p) => !p.newCustomer && p.newLinks.length === 0 && p.merges.length === 0 && p.unrecorded.length === 0,
     );
     if (learnsNothing) return plans.map((p) => ({ ...p, mergeRecords: [] }));
+    if (plans.every((p) => p.merges.length === 0 && p.unrecorded.length === 0) && (await this.claim(plans))) {
+      return plans.map((p) => ({ ...p, mergeRecords: [] }));
+    }
     return this.retrying(() => this.dataSource.transaction((manager) => this.resolveLocked(manager, batch)));
+  }
+
+  /** New customers and links only: claimed in one statement, or not at all when someone came first. */
+  private async claim(plans: IdentityPlan[]): Promise<boolean> {
+    const newCustomers = [...new Set(plans.filter((p) => p.newCustomer).map((p) => p.customerId))];
+    const links = plans.flatMap((p) => p.newLinks.map((l) => ({ ...l, customerId: p.customerId })));
+    const rows = (await this.dataSource.query('SELECT c360_claim_identifiers($1, $2, $3, $4) AS claimed', [
+      newCustomers,
+      links.map((l) => l.kind),
+      links.map((l) => l.value),
+      links.map((l) => l.customerId),
+    ])) as { claimed: boolean }[];
+    return rows[0]!.claimed;
   }
 
   /** After the identity events are stored: the sweep need not record them again. */
@@ -179,6 +195,32 @@ export class IdentityIndex {
       record.survivorId,
     ]);
     return record;
+  }
+
+  /**
+   * The customers shown as one with `customerId` at an instant, from the merges that stood then:
+   * its root at that instant and every customer merged into that root, directly or not.
+   */
+  async membersAsOf(customerId: string, asOf: Date): Promise<{ rootId: string; members: string[] }> {
+    const rows = (await this.dataSource.query(
+      `WITH RECURSIVE standing AS (
+         SELECT survivor_id, merged_id FROM c360_merges
+          WHERE merged_at <= $2 AND (unmerged_at IS NULL OR unmerged_at > $2)
+       ), up (id, depth) AS (
+         SELECT $1::text, 0
+         UNION ALL
+         SELECT s.survivor_id, up.depth + 1 FROM standing s JOIN up ON s.merged_id = up.id
+       ), root AS (
+         SELECT id FROM up ORDER BY depth DESC LIMIT 1
+       ), down (id) AS (
+         SELECT id FROM root
+         UNION ALL
+         SELECT s.merged_id FROM standing s JOIN down ON s.survivor_id = down.id
+       )
+       SELECT (SELECT id FROM root) AS root_id, id FROM down`,
+      [customerId, asOf],
+    )) as { root_id: string; id: string }[];
+    return { rootId: rows[0]?.root_id ?? customerId, members: rows.map((r) => r.id) };
   }
 
   /** Locks customers' rows in a fixed order; returns what it found. */

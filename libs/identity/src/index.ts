@@ -1,4 +1,5 @@
 export * from './create-identity-index.migration.js';
+export * from './claim-identifiers.migration.js';
 export * from './identity-index.js';
 export * from './identity.errors.js';
 export * from './customer-merge.commands.js';

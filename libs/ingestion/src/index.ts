@@ -3,5 +3,8 @@ export * from './touchpoint-data.dto.js';
 export * from './parse-touchpoint.js';
 export * from './record-touchpoints.command.js';
 export * from './record-touchpoints.handler.js';
+export * from './marketing-spend.dto.js';
+export * from './record-marketing-spend.command.js';
+export * from './record-marketing-spend.handler.js';
 export * from './ingestion.metrics.js';
 export * from './ingestion.module.js';

@@ -9,7 +9,7 @@ import {
 } from '@c360/domain';
 import { EVENT_STORE, type EventStore, type StreamWrite } from '@c360/event-store';
 import { IdentityIndex, type ResolvedIdentity } from '@c360/identity';
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CountryCode } from 'libphonenumber-js';
 import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touchpoints.command.js';
@@ -32,6 +32,8 @@ function identityEventsOf(touchpoint: Touchpoint, resolved: ResolvedIdentity): I
 
 @CommandHandler(RecordTouchpointsCommand)
 export class RecordTouchpointsHandler implements ICommandHandler<RecordTouchpointsCommand, RecordedTouchpoint[]> {
+  private readonly logger = new Logger('RecordTouchpoints');
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly identity: IdentityIndex,
@@ -59,7 +61,12 @@ export class RecordTouchpointsHandler implements ICommandHandler<RecordTouchpoin
         events: [{ eventId: d.eventId, type: d.event.type, data: d.event.data, metadata: d.event.metadata }],
       })),
     ]);
-    if (identityWrites.length > 0) await this.identity.markRecorded(resolved);
+    // Off the answer's path: until it lands, the sweep would only append the same links again, as no-ops.
+    if (identityWrites.length > 0) {
+      this.identity.markRecorded(resolved).catch((error: Error) => {
+        this.logger.warn({ msg: 'could not mark identity links recorded; the sweep will', error: error.message });
+      });
+    }
     return results.slice(identityWrites.length).map((result, i) => {
       const appended = result.events[0]!;
       return {

@@ -3,3 +3,4 @@ export * from './projector.js';
 export * from './projection-checkpoint.entity.js';
 export * from './create-projection-checkpoints.migration.js';
 export * from './projector.module.js';
+export * from './projection-rebuilder.js';

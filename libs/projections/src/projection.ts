@@ -10,5 +10,7 @@ export const PROJECTIONS = Symbol('PROJECTIONS');
  */
 export interface Projection {
   readonly name: string;
+  /** The tables it alone writes: a rebuild fills fresh copies of them, then swaps them in. */
+  readonly tables: readonly string[];
   apply(events: RecordedEvent[], manager: EntityManager): Promise<void>;
 }

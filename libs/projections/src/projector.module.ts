@@ -12,19 +12,22 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PROJECTIONS, type Projection } from './projection.js';
+import { ProjectionRebuilder } from './projection-rebuilder.js';
 import { Projector } from './projector.js';
 
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projector');
   readonly projector: Projector;
+  readonly rebuilder: ProjectionRebuilder;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     dataSource: DataSource,
-    @Inject(PROJECTIONS) projections: Projection[],
+    @Inject(PROJECTIONS) private readonly projections: Projection[],
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
+    this.rebuilder = new ProjectionRebuilder(store, dataSource, projections);
     this.projector = new Projector(store, dataSource, projections, {
       batchSize: config.PROJECTOR_BATCH_SIZE,
       idleDelayMs: config.PROJECTOR_IDLE_DELAY_MS,
@@ -34,6 +37,11 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
         error: (msg, extra) => this.logger.error({ msg, ...extra }),
       },
     });
+  }
+
+  /** The names of the projections this process knows, in their order. */
+  get names(): string[] {
+    return this.projections.map((p) => p.name);
   }
 
   get enabled(): boolean {

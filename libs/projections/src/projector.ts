@@ -1,3 +1,4 @@
+import { upcast } from '@c360/domain';
 import { START, type EventStore, type GlobalPosition, type Subscription } from '@c360/event-store';
 import type { DataSource } from 'typeorm';
 import type { Projection } from './projection.js';
@@ -14,6 +15,8 @@ export interface ProjectionStatus {
   position: GlobalPosition;
   eventsProjected: number;
   lastBatchAt?: string;
+  /** When the last event projected was recorded: how far behind the projection is, in time. */
+  lastEventRecordedAt?: string;
   lastError?: string;
 }
 
@@ -92,13 +95,15 @@ export class Projector {
                 [projection.name, expected, last, events.length],
               )) as [unknown, number];
               if (affected !== 1) throw new CheckpointMoved(projection.name);
-              await projection.apply(events, manager);
+              // Projections only ever see the current shape of each event.
+              await projection.apply(events.map(upcast), manager);
             });
             expected = last;
             failures = 0;
             status.position = last;
             status.eventsProjected += events.length;
             status.lastBatchAt = new Date().toISOString();
+            status.lastEventRecordedAt = events[events.length - 1]!.recordedAt;
             status.lastError = undefined;
           },
           {

@@ -6,7 +6,7 @@ import { PostgresEventStore } from '@c360/event-store';
 import { aCall, aPageView, aPurchase, createTestDatabase, eventually, type TestDatabase } from '@c360/testing';
 import pg from 'pg';
 
-const PROJECTIONS = ['cross-sell', 'customer-profile', 'timeline', 'touchpoint-counts'];
+const PROJECTIONS = ['cross-sell', 'customer-profile', 'kpis', 'timeline', 'touchpoint-counts'];
 
 const PROJECTOR_MAIN = path.resolve('dist/apps/projector/src/main.js');
 

@@ -8,6 +8,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { shownCustomer } from './customer-resolution.js';
+import { instant } from './query-values.js';
 
 const MAX_LIMIT = 500;
 
@@ -21,18 +22,6 @@ function list(value: unknown, field: string, allowed: readonly string[]): string
     ]);
   }
   return items;
-}
-
-/** A calendar date (midnight UTC) or a date-time with a time zone; nothing else, however Date would read it. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
-
-function instant(value: unknown, field: string): Date | undefined {
-  if (value === undefined || value === '') return undefined;
-  const date = typeof value === 'string' && INSTANT.test(value) ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) {
-    throw ApiError.validation([{ field, reason: `${field} must be an ISO 8601 date or date-time with a time zone` }]);
-  }
-  return date;
 }
 
 @ApiTags('customers')

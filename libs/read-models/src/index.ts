@@ -13,5 +13,7 @@ export * from './customer-profile/customer-profile.projection.js';
 export * from './customer-profile/score-refresher.service.js';
 export * from './customer-profile/scoring.module.js';
 export * from './customer-profile/customer-profile.queries.js';
+export * from './kpis/kpis.projection.js';
+export * from './kpis/kpis.queries.js';
 export * from './read-models.schema.js';
 export * from './read-models.module.js';

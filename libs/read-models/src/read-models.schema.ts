@@ -8,6 +8,8 @@ import { CreateCrossSell1763900000800 } from './cross-sell/create-cross-sell.mig
 import { CrossSellProjection } from './cross-sell/cross-sell.projection.js';
 import { CreateCustomerProfiles1763900000700 } from './customer-profile/create-customer-profiles.migration.js';
 import { CustomerProfileProjection } from './customer-profile/customer-profile.projection.js';
+import { CreateKpis1763900000900 } from './kpis/create-kpis.migration.js';
+import { KpisProjection } from './kpis/kpis.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
 export const READ_MODEL_MIGRATIONS = [
@@ -15,10 +17,12 @@ export const READ_MODEL_MIGRATIONS = [
   CreateTouchpointCounts1763900000300,
   CreateCustomerProfiles1763900000700,
   CreateCrossSell1763900000800,
+  CreateKpis1763900000900,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,
   TouchpointCountsProjection,
   CustomerProfileProjection,
   CrossSellProjection,
+  KpisProjection,
 ];

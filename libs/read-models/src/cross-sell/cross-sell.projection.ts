@@ -12,6 +12,13 @@ import { countChanges, foldCrossSellBatch, type OwnershipTransition } from './cr
 @Injectable()
 export class CrossSellProjection implements Projection {
   readonly name = 'cross-sell';
+  readonly tables = [
+    'c360_cross_sell_holdings',
+    'c360_cross_sell_products',
+    'c360_cross_sell_pairs',
+    'c360_cross_sell_totals',
+    'c360_cross_sell_marketing_consents',
+  ];
 
   async apply(events: RecordedEvent[], manager: EntityManager): Promise<void> {
     const batch = foldCrossSellBatch(events);

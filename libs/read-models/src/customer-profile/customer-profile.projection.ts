@@ -13,6 +13,7 @@ import { CLOCK, profilePartsOf, rootsOf, saveScores, scoreRowOf, type Clock } fr
 @Injectable()
 export class CustomerProfileProjection implements Projection {
   readonly name = 'customer-profile';
+  readonly tables = ['c360_customer_profiles', 'c360_customer_scores'];
 
   constructor(@Inject(CLOCK) private readonly clock: Clock) {}
 

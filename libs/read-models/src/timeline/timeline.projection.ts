@@ -8,6 +8,7 @@ import type { EntityManager } from 'typeorm';
 @Injectable()
 export class TimelineProjection implements Projection {
   readonly name = 'timeline';
+  readonly tables = ['c360_timeline'];
 
   async apply(events: RecordedEvent[], manager: EntityManager): Promise<void> {
     const rows = events

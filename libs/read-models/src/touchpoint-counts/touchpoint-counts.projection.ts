@@ -39,6 +39,7 @@ export function countTouchpoints(events: RecordedEvent[]): CountRow[] {
 @Injectable()
 export class TouchpointCountsProjection implements Projection {
   readonly name = 'touchpoint-counts';
+  readonly tables = ['c360_touchpoint_counts'];
 
   async apply(events: RecordedEvent[], manager: EntityManager): Promise<void> {
     const rows = countTouchpoints(events);

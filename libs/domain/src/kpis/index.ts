@@ -1,0 +1,3 @@
+export * from './kpi-periods.js';
+export * from './kaplan-meier.js';
+export * from './relationship-kpis.js';

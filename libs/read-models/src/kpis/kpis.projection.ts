@@ -1,0 +1,99 @@
+import type { RecordedEvent } from '@c360/event-store';
+import type { Projection } from '@c360/projections';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
+
+/**
+ * Maintains the `c360_kpi_*` tables: purchase and return facts, first touchpoints, complaint cases, NPS answers
+ * and marketing spend, each with the instant it occurred, so the KPI queries can cut the history at any `asOf`.
+ */
+@Injectable()
+export class KpisProjection implements Projection {
+  readonly name = 'kpis';
+  readonly tables = [
+    'c360_kpi_purchases',
+    'c360_kpi_sku_prices',
+    'c360_kpi_first_touchpoints',
+    'c360_kpi_complaints',
+    'c360_kpi_nps',
+    'c360_kpi_marketing_spend',
+  ];
+
+  async apply(events: RecordedEvent[], manager: EntityManager): Promise<void> {
+    const keys = skuKeysOf(events);
+    const stored =
+      keys.length === 0
+        ? []
+        : ((await manager.query(
+            `SELECT p.customer_id AS "customerId", p.sku, p.quantity::float8 AS quantity, p.revenue::float8 AS revenue,
+                    p.costed_quantity::float8 AS "costedQuantity", p.cost::float8 AS cost
+               FROM c360_kpi_sku_prices p
+               JOIN jsonb_to_recordset($1::jsonb) AS k("customerId" text, sku text)
+                 ON k."customerId" = p.customer_id AND k.sku = p.sku`,
+            [JSON.stringify(keys)],
+          )) as SkuPrice[]);
+    const facts = foldKpiFacts(events, new Map(stored.map((p) => [skuKey(p.customerId, p.sku), p])));
+    const json = (rows: unknown[]) => JSON.stringify(rows);
+    if (facts.purchases.length > 0)
+      await manager.query(
+        `INSERT INTO c360_kpi_purchases (event_id, customer_id, occurred_at, orders, revenue, costed_revenue, cost)
+         SELECT r."eventId", r."customerId", r."occurredAt", r.orders, r.revenue, r."costedRevenue", r.cost
+           FROM jsonb_to_recordset($1::jsonb) AS r("eventId" text, "customerId" text, "occurredAt" timestamptz,
+                orders smallint, revenue numeric, "costedRevenue" numeric, cost numeric)
+         ON CONFLICT (event_id) DO NOTHING`,
+        [json(facts.purchases)],
+      );
+    if (facts.skuPrices.length > 0)
+      await manager.query(
+        `INSERT INTO c360_kpi_sku_prices AS p (customer_id, sku, quantity, revenue, costed_quantity, cost)
+         SELECT r."customerId", r.sku, r.quantity, r.revenue, r."costedQuantity", r.cost
+           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, sku text, quantity numeric, revenue numeric,
+                "costedQuantity" numeric, cost numeric)
+         ON CONFLICT (customer_id, sku) DO UPDATE
+            SET quantity = EXCLUDED.quantity, revenue = EXCLUDED.revenue,
+                costed_quantity = EXCLUDED.costed_quantity, cost = EXCLUDED.cost`,
+        [json(facts.skuPrices)],
+      );
+    if (facts.firstTouchpoints.length > 0)
+      await manager.query(
+        `INSERT INTO c360_kpi_first_touchpoints AS f (customer_id, occurred_at, channel)
+         SELECT r."customerId", r."occurredAt", r.channel
+           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, "occurredAt" timestamptz, channel text)
+         ON CONFLICT (customer_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, channel = EXCLUDED.channel
+          WHERE EXCLUDED.occurred_at < f.occurred_at`,
+        [json(facts.firstTouchpoints)],
+      );
+    if (facts.complaints.length > 0)
+      await manager.query(
+        `INSERT INTO c360_kpi_complaints AS c (customer_id, case_id, opened_at, resolved_at)
+         SELECT r."customerId", r."caseId", r."openedAt", r."resolvedAt"
+           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, "caseId" text, "openedAt" timestamptz,
+                "resolvedAt" timestamptz)
+         ON CONFLICT (customer_id, case_id) DO UPDATE
+            SET opened_at = least(c.opened_at, EXCLUDED.opened_at),
+                resolved_at = least(c.resolved_at, EXCLUDED.resolved_at)`,
+        [json(facts.complaints)],
+      );
+    if (facts.nps.length > 0)
+      await manager.query(
+        `INSERT INTO c360_kpi_nps (event_id, customer_id, occurred_at, nps)
+         SELECT r."eventId", r."customerId", r."occurredAt", r.nps
+           FROM jsonb_to_recordset($1::jsonb) AS r("eventId" text, "customerId" text, "occurredAt" timestamptz,
+                nps smallint)
+         ON CONFLICT (event_id) DO NOTHING`,
+        [json(facts.nps)],
+      );
+    if (facts.spend.length > 0)
+      await manager.query(
+        `INSERT INTO c360_kpi_marketing_spend
+                (spend_id, channel, campaign_id, amount, currency, period_start, period_end, occurred_at)
+         SELECT r."spendId", r.channel, r."campaignId", r.amount, r.currency, r."periodStart", r."periodEnd",
+                r."occurredAt"
+           FROM jsonb_to_recordset($1::jsonb) AS r("spendId" text, channel text, "campaignId" text, amount numeric,
+                currency text, "periodStart" date, "periodEnd" date, "occurredAt" timestamptz)
+         ON CONFLICT (spend_id) DO NOTHING`,
+        [json(facts.spend)],
+      );
+  }
+}

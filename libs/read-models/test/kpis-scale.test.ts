@@ -1,0 +1,77 @@
+import { createTestDatabase, type TestDatabase } from '@c360/testing';
+import { DataSource } from 'typeorm';
+import { cohortsAsOf, relationshipKpisAsOf, serviceImpactAsOf, survivalAsOf } from '../src/kpis/kpis.queries.js';
+
+/**
+ * The KPI queries at benchmark scale (KPI_SCALE customers, ~6 purchases each, complaints, NPS, spend), seeded
+ * straight into the read model. Off unless KPI_SCALE is set: `KPI_SCALE=50000 npx jest libs/read-models/test/kpis-scale`.
+ */
+const scale = Number(process.env.KPI_SCALE ?? 0);
+const maybe = scale > 0 ? describe : describe.skip;
+
+maybe('KPI queries at scale', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = new DataSource({ type: 'postgres', url: database.url });
+    await dataSource.initialize();
+    await dataSource.query(
+      `INSERT INTO c360_kpi_purchases (event_id, customer_id, occurred_at, orders, revenue, costed_revenue, cost)
+       SELECT 'p-' || c || '-' || k, 'c-' || c,
+              timestamptz '2022-01-01' + ((c * 7919 + k * 104729) % 1400) * interval '1 day' + (k * interval '1 hour'),
+              1, 60 + (c % 40), 40 + (c % 20), 25
+         FROM generate_series(1, $1::int) c, generate_series(1, 1 + (c % 11)) k`,
+      [scale],
+    );
+    await dataSource.query(
+      `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
+       SELECT 'c-' || c, timestamptz '2021-12-01', (ARRAY['web','store','email','social'])[1 + c % 4]
+         FROM generate_series(1, $1::int) c`,
+      [scale],
+    );
+    await dataSource.query(
+      `INSERT INTO c360_kpi_complaints (customer_id, case_id, opened_at, resolved_at)
+       SELECT 'c-' || c, 'case-' || c, timestamptz '2024-01-01' + (c % 300) * interval '1 day',
+              CASE WHEN c % 3 = 0 THEN NULL ELSE timestamptz '2024-01-01' + (c % 300 + c % 20) * interval '1 day' END
+         FROM generate_series(1, $1::int, 10) c`,
+      [scale],
+    );
+    await dataSource.query(
+      `INSERT INTO c360_kpi_nps (event_id, customer_id, occurred_at, nps)
+       SELECT 'n-' || c, 'c-' || c, timestamptz '2024-06-01', c % 11 FROM generate_series(1, $1::int, 5) c`,
+      [scale],
+    );
+    await dataSource.query(
+      `INSERT INTO c360_kpi_marketing_spend (spend_id, channel, amount, currency, period_start, period_end, occurred_at)
+       SELECT 's-' || m || '-' || ch, ch, 1000, 'EUR', date '2022-01-01' + m * 30, date '2022-01-01' + m * 30 + 29, now()
+         FROM generate_series(0, 47) m, unnest(ARRAY['web','store','email','social']) ch`,
+    );
+    await dataSource.query('ANALYZE');
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('answers every KPI endpoint query, timed', async () => {
+    const asOf = Date.parse('2025-12-31T00:00:00Z');
+    const timed = async (name: string, run: () => Promise<unknown>) => {
+      await run();
+      const t0 = performance.now();
+      await run();
+      const ms = performance.now() - t0;
+      process.stdout.write(`  ${name}: ${ms.toFixed(0)} ms at ${scale} customers\n`);
+      return ms;
+    };
+    const m = dataSource.manager;
+    const window = { period: 'month' as const, from: Date.parse('2024-01-01'), to: asOf, asOf };
+    await timed('kpis (24 months)', () => relationshipKpisAsOf(m, { ...window, churnAfterDays: 365 }));
+    await timed('cohorts (24 months)', () => cohortsAsOf(m, window));
+    await timed('survival by channel', () => survivalAsOf(m, 'channel', asOf, 365));
+    await timed('service impact (1 year)', () =>
+      serviceImpactAsOf(m, { from: Date.parse('2025-01-01'), to: asOf, asOf, churnAfterDays: 365 }),
+    );
+  });
+});
