@@ -107,6 +107,7 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
     );
     expect(profile).toMatchObject({
       customerId,
+      lifecycle: 'customer',
       marketingConsent: true,
       consent: [{ purpose: 'marketing', channel: 'email', granted: true }],
       touchpoints: 6,
@@ -119,6 +120,12 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
     expect(profile.churnRisk.reasons.join(' ')).toMatch(/complaint/i);
     expect(['bronze', 'silver', 'gold', 'platinum']).toContain(profile.tier);
     await get(`/v1/customers/nobody-${unique()}`).expect(404);
+
+    const visitor = `anon-${unique()}`;
+    await recordAll([aCall({ customer: { anonymousId: visitor }, occurredAt: daysAgo(1) })]);
+    await caughtUp();
+    const found = (await get(`/v1/customers?anonymousId=${visitor}`).expect(200)).body.customerId;
+    expect((await get(`/v1/customers/${found}`).expect(200)).body).toMatchObject({ lifecycle: 'prospect' });
   });
 
   it('ranks a frequent, recent, high-spending, satisfied customer above an old one-time buyer with an open complaint', async () => {

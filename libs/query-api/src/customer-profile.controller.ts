@@ -41,6 +41,8 @@ export function profileView(profile: CustomerProfileState, streams: string[], no
     customerId: profile.customerId,
     /** Customers merged into this one: their histories are part of this view. */
     mergedCustomers: streams.filter((s) => s !== profile.customerId),
+    /** A prospect until the first purchase or registration. */
+    lifecycle: profile.purchases.orders > 0 || profile.registeredAt !== null ? 'customer' : 'prospect',
     identities: profile.identities,
     profile: Object.fromEntries(Object.entries(profile.profile).map(([k, v]) => [k, v.value])),
     registeredAt: profile.registeredAt,
