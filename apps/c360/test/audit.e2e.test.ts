@@ -1,58 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@c360/config';
 import { PostgresEventStore } from '@c360/event-store';
 import { ProjectorService } from '@c360/projections';
-import { aCall, aPurchase, createTestDatabase, eventually, type TestDatabase } from '@c360/testing';
-import pg from 'pg';
-import request from 'supertest';
-import { startService, type StartedService } from '../src/bootstrap.js';
+import { aCall, aPurchase, eventually } from '@c360/testing';
+import { ServiceHarness } from './service-harness.js';
 
 const API_KEY = 'e2e-audit-key-0123456789';
 
 describe('audit and replay: history, time travel, upcasting, rebuilds (the whole service over HTTP)', () => {
-  let database: TestDatabase;
-  let service: StartedService;
-  let db: pg.Client;
+  const harness = new ServiceHarness(API_KEY);
+  const get = (path: string) => harness.get(path);
+  const post = (path: string, body: unknown) => harness.post(path, body);
   let store: PostgresEventStore;
-  const http = () => request(service.url);
-  const post = (path: string, body: unknown) =>
-    http()
-      .post(path)
-      .set('x-api-key', API_KEY)
-      .send(body as object);
-  const get = (path: string) => http().get(path).set('x-api-key', API_KEY);
   const unique = () => randomUUID().slice(0, 8);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    service = await startService(
-      loadConfig({ DATABASE_URL: database.url, PORT: '0', API_KEY, LOG_LEVEL: 'silent', PROJECTOR_IDLE_DELAY_MS: '5' }),
-    );
-    db = new pg.Client({ connectionString: database.url });
-    await db.connect();
-    store = new PostgresEventStore({ connectionString: database.url, poolSize: 2 });
+    await harness.start();
+    store = new PostgresEventStore({ connectionString: harness.databaseUrl, poolSize: 2 });
   });
   afterAll(async () => {
     await store?.close();
-    await db?.end();
-    await service?.stop();
-    await database?.drop();
+    await harness.stop();
   });
-
-  async function caughtUp(): Promise<void> {
-    await eventually(
-      async () => {
-        const stored = Number((await db.query('SELECT count(*) AS n FROM c360_events')).rows[0].n);
-        const rows = (
-          await db.query("SELECT events_projected AS n FROM c360_projection_checkpoints WHERE name NOT LIKE '%#%'")
-        ).rows;
-        return rows.length >= 4 && rows.every((r) => Number(r.n) === stored);
-      },
-      (done) => done,
-      { what: 'the projections to catch up', timeoutMs: 60000 },
-    );
-  }
 
   it('shows the raw history of a customer and of those merged into it, with every piece of metadata, page by page', async () => {
     const ana = `crm-${unique()}`;
@@ -135,7 +104,7 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
     expect(early.profile.purchases).toMatchObject({ orders: 1, lifetimeSpend: 40 });
     expect(early.loyalty.asOf).toBe('2026-01-01T00:00:00.000Z');
 
-    await caughtUp();
+    await harness.caughtUp();
     const now = new Date().toISOString();
     const folded = (await get(`/v1/customers/${id}/state?asOf=${now}`).expect(200)).body.profile;
     const live = (await get(`/v1/customers/${id}`).expect(200)).body;
@@ -158,7 +127,7 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
 
   it('reads a version 1 purchase (one amount) as a purchase with lines, live and after a rebuild', async () => {
     const id = `legacy-${unique()}`;
-    await db.query('INSERT INTO c360_customers (customer_id, root_id) VALUES ($1, $1)', [id]);
+    await harness.db.query('INSERT INTO c360_customers (customer_id, root_id) VALUES ($1, $1)', [id]);
     await store.append(`customer-${id}`, [
       {
         type: 'PurchaseMade',
@@ -166,7 +135,7 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
         metadata: { occurredAt: '2019-05-01T10:00:00.000Z', channel: 'store', schemaVersion: 1 },
       },
     ]);
-    await caughtUp();
+    await harness.caughtUp();
     expect((await get(`/v1/customers/${id}`).expect(200)).body.purchases).toMatchObject({
       orders: 1,
       lifetimeSpend: 99.5,
@@ -193,7 +162,7 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
     const watched = `crm-${unique()}`;
     for (let i = 0; i < 30; i++)
       await post('/v1/touchpoints', aCall({ customer: { customerId: watched } })).expect(202);
-    await caughtUp();
+    await harness.caughtUp();
     let writing = true;
     let written = 0;
     const writer = (async () => {
@@ -220,14 +189,16 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.every((n) => n === 30)).toBe(true);
 
-    await caughtUp();
-    const touchpoints = await db.query(
+    await harness.caughtUp();
+    const touchpoints = await harness.db.query(
       `SELECT event_id::text FROM c360_events
         WHERE type NOT IN ('IdentityLinked', 'CustomersMerged', 'CustomersUnmerged') ORDER BY 1`,
     );
-    const rows = await db.query('SELECT event_id::text FROM c360_timeline ORDER BY 1');
+    const rows = await harness.db.query('SELECT event_id::text FROM c360_timeline ORDER BY 1');
     expect(rows.rows).toEqual(touchpoints.rows);
-    const leftovers = await db.query("SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'c360_rebuild_%'");
+    const leftovers = await harness.db.query(
+      "SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'c360_rebuild_%'",
+    );
     expect(leftovers.rows[0].n).toBe('0');
     await post('/v1/projections/nothing/rebuild', {}).expect(404);
   });
@@ -235,9 +206,9 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
   it('resumes a rebuild interrupted halfway, and never shows its half-built tables meanwhile', async () => {
     const batch = Array.from({ length: 150 }, () => aCall({ customer: { customerId: `crm-${unique()}` } }));
     await post('/v1/touchpoints/batch', { touchpoints: batch }).expect(202);
-    await caughtUp();
-    const before = (await db.query('SELECT count(*)::int AS n FROM c360_touchpoint_counts')).rows[0].n;
-    const { rebuilder } = service.app.get(ProjectorService);
+    await harness.caughtUp();
+    const before = (await harness.db.query('SELECT count(*)::int AS n FROM c360_touchpoint_counts')).rows[0].n;
+    const { rebuilder } = harness.service.app.get(ProjectorService);
     let batches = 0;
     await expect(
       rebuilder.rebuild('touchpoint-counts', {
@@ -248,11 +219,11 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
         },
       }),
     ).rejects.toThrow('the process died');
-    const halfway = await db.query(
+    const halfway = await harness.db.query(
       "SELECT events_projected::int AS n FROM c360_projection_checkpoints WHERE name = 'touchpoint-counts#rebuild'",
     );
     expect(halfway.rows[0].n).toBe(100);
-    expect((await db.query('SELECT count(*)::int AS n FROM c360_touchpoint_counts')).rows[0].n).toBe(before);
+    expect((await harness.db.query('SELECT count(*)::int AS n FROM c360_touchpoint_counts')).rows[0].n).toBe(before);
     const listed = (await get('/v1/projections').expect(200)).body.projections;
     expect(listed.find((p: { name: string }) => p.name === 'touchpoint-counts').rebuild).toMatchObject({
       state: 'failed',
@@ -260,9 +231,9 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
 
     const resumed = await rebuilder.rebuild('touchpoint-counts', { batchSize: 500 });
     expect(resumed).toMatchObject({ state: 'done', resumed: true });
-    await caughtUp();
-    const counted = await db.query('SELECT sum(count)::int AS n FROM c360_touchpoint_counts');
-    const touchpoints = await db.query(
+    await harness.caughtUp();
+    const counted = await harness.db.query('SELECT sum(count)::int AS n FROM c360_touchpoint_counts');
+    const touchpoints = await harness.db.query(
       "SELECT count(*)::int AS n FROM c360_events WHERE type NOT IN ('IdentityLinked', 'CustomersMerged', 'CustomersUnmerged')",
     );
     expect(counted.rows[0].n).toBe(touchpoints.rows[0].n);
@@ -274,7 +245,7 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
     const intact = (await get(`/v1/customers/${id}/history/verify`).expect(200)).body;
     expect(intact).toMatchObject({ intact: true, streams: [{ streamId: `customer-${id}`, events: 5, unchained: 0 }] });
 
-    await db.query(
+    await harness.db.query(
       `UPDATE c360_events SET data = jsonb_set(data, '{durationSeconds}', '1')
         WHERE stream_id = $1 AND stream_revision = 2`,
       [`customer-${id}`],
@@ -285,7 +256,9 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
 
     const other = `crm-${unique()}`;
     for (let i = 0; i < 3; i++) await post('/v1/touchpoints', aCall({ customer: { customerId: other } })).expect(202);
-    await db.query('DELETE FROM c360_events WHERE stream_id = $1 AND stream_revision = 1', [`customer-${other}`]);
+    await harness.db.query('DELETE FROM c360_events WHERE stream_id = $1 AND stream_revision = 1', [
+      `customer-${other}`,
+    ]);
     const removed = (await get(`/v1/customers/${other}/history/verify`).expect(200)).body;
     expect(removed.streams[0]).toMatchObject({ intact: false, firstBrokenLink: { streamRevision: 2 } });
   });

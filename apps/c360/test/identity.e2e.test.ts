@@ -1,43 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@c360/config';
 import { PendingIdentityEventsSweep } from '@c360/identity';
-import { aCall, aPageView, aPurchase, createTestDatabase, eventually, type TestDatabase } from '@c360/testing';
-import pg from 'pg';
-import request from 'supertest';
-import { startService, type StartedService } from '../src/bootstrap.js';
+import { aCall, aPageView, aPurchase, eventually } from '@c360/testing';
+import { ServiceHarness } from './service-harness.js';
 
 const API_KEY = 'e2e-identity-key-0123456789';
 
 describe('identity resolution: one customer across channels (the whole service over HTTP)', () => {
-  let database: TestDatabase;
-  let service: StartedService;
-  let db: pg.Client;
-  const http = () => request(service.url);
-  const post = (path: string, body: unknown) =>
-    http()
-      .post(path)
-      .set('x-api-key', API_KEY)
-      .send(body as object);
-  const get = (path: string) => http().get(path).set('x-api-key', API_KEY);
+  const harness = new ServiceHarness(API_KEY);
+  const get = (path: string) => harness.get(path);
+  const post = (path: string, body: unknown) => harness.post(path, body);
+  const http = () => harness.http();
   const unique = () => randomUUID().slice(0, 8);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      PORT: '0',
-      API_KEY,
-      LOG_LEVEL: 'silent',
-      PROJECTOR_IDLE_DELAY_MS: '5',
-    });
-    service = await startService(config);
-    db = new pg.Client({ connectionString: database.url });
-    await db.connect();
+    await harness.start();
   });
   afterAll(async () => {
-    await db?.end();
-    await service?.stop();
-    await database?.drop();
+    await harness.stop();
   });
 
   async function record(body: Record<string, unknown>): Promise<string> {
@@ -83,10 +62,10 @@ describe('identity resolution: one customer across channels (the whole service o
       [{ email: 'not-an-email' }, 'customer.email', 'customer.email is not an e-mail address'],
       [{ phone: '12' }, 'customer.phone', 'customer.phone is not a possible phone number'],
     ])('refuses %j with 400 naming the field and the reason, storing nothing', async (customer, field, reason) => {
-      const before = Number((await db.query('SELECT count(*) FROM c360_events')).rows[0].count);
+      const before = Number((await harness.db.query('SELECT count(*) FROM c360_events')).rows[0].count);
       const response = await post('/v1/touchpoints', aCall({ customer })).expect(400);
       expect(response.body.errors).toEqual([{ field, reason }]);
-      expect(Number((await db.query('SELECT count(*) FROM c360_events')).rows[0].count)).toBe(before);
+      expect(Number((await harness.db.query('SELECT count(*) FROM c360_events')).rows[0].count)).toBe(before);
     });
 
     it('answers a lookup of an invalid identifier with 400, and of an unknown one with 404', async () => {
@@ -104,7 +83,7 @@ describe('identity resolution: one customer across channels (the whole service o
       await record(aCall({ customer: { customerId } }));
       expect(await record(aCall({ customer: { customerId, phone } }))).toBe(customerId);
       expect(await lookup(`phone=${encodeURIComponent(phone)}`)).toBe(customerId);
-      const linked = await db.query(
+      const linked = await harness.db.query(
         `SELECT data->>'kind' AS kind FROM c360_events WHERE stream_id = $1 AND type = 'IdentityLinked' ORDER BY 1`,
         [`customer-${customerId}`],
       );
@@ -131,9 +110,10 @@ describe('identity resolution: one customer across channels (the whole service o
       expect((await timelineIds(shopper, 5)).length).toBe(5);
       const redirect = await get(`/v1/customers/${visitor}/timeline?limit=10`).expect(308);
       expect(redirect.headers.location).toBe(`/v1/customers/${shopper}/timeline?limit=10`);
-      const merges = await db.query('SELECT survivor_id, merged_id, reason FROM c360_merges WHERE merged_id = $1', [
-        visitor,
-      ]);
+      const merges = await harness.db.query(
+        'SELECT survivor_id, merged_id, reason FROM c360_merges WHERE merged_id = $1',
+        [visitor],
+      );
       expect(merges.rows).toEqual([
         { survivor_id: shopper, merged_id: visitor, reason: expect.stringContaining(String(login.touchpointId)) },
       ]);
@@ -169,8 +149,11 @@ describe('identity resolution: one customer across channels (the whole service o
         .set('If-Match', '"0"')
         .expect(412);
       const revision = Number(
-        (await db.query('SELECT max(stream_revision) AS r FROM c360_events WHERE stream_id = $1', [`customer-${ana}`]))
-          .rows[0].r,
+        (
+          await harness.db.query('SELECT max(stream_revision) AS r FROM c360_events WHERE stream_id = $1', [
+            `customer-${ana}`,
+          ])
+        ).rows[0].r,
       );
       await post(`/v1/customers/${ana}/unmerge`, { mergedCustomerId: duplicate, reason: 'Two people after all' })
         .set('If-Match', `"${revision}"`)
@@ -180,7 +163,7 @@ describe('identity resolution: one customer across channels (the whole service o
       expect(dupAgain).toEqual(afterMerge.filter((id) => !anaOnly.includes(id)));
       expect(await lookup(`customerId=${duplicate}`)).toBe(duplicate);
 
-      const history = await db.query(
+      const history = await harness.db.query(
         `SELECT stream_id, type FROM c360_events WHERE type IN ('CustomersMerged', 'CustomersUnmerged')
            AND stream_id IN ($1, $2) ORDER BY stream_id, stream_revision`,
         [`customer-${ana}`, `customer-${duplicate}`],
@@ -219,21 +202,21 @@ describe('identity resolution: one customer across channels (the whole service o
       const customerId = await record(aCall({ customer: { customerId: `crm-${unique()}` } }));
       const loyaltyCardId = `card-${unique()}`;
       // As if the process died after committing the index and before appending the event.
-      await db.query(
+      await harness.db.query(
         `INSERT INTO c360_identifiers (kind, value, customer_id, linked_at) VALUES ('loyaltyCardId', $1, $2, now() - interval '1 minute')`,
         [loyaltyCardId, customerId],
       );
-      const sweep = service.app.get(PendingIdentityEventsSweep);
+      const sweep = harness.service.app.get(PendingIdentityEventsSweep);
       expect(await sweep.sweep()).toBe(1);
       expect(await sweep.sweep()).toBe(0);
-      const linked = await db.query(
+      const linked = await harness.db.query(
         `SELECT count(*) AS n FROM c360_events WHERE stream_id = $1 AND type = 'IdentityLinked' AND data->>'value' = $2`,
         [`customer-${customerId}`, loyaltyCardId],
       );
       expect(linked.rows[0].n).toBe('1');
       // A touchpoint naming the card goes to its customer, and records no second link.
       expect(await record(aCall({ customer: { loyaltyCardId } }))).toBe(customerId);
-      const again = await db.query(
+      const again = await harness.db.query(
         `SELECT count(*) AS n FROM c360_events WHERE type = 'IdentityLinked' AND data->>'value' = $1`,
         [loyaltyCardId],
       );
@@ -243,22 +226,23 @@ describe('identity resolution: one customer across channels (the whole service o
     it('re-records an unrecorded link when a touchpoint names it before the sweep', async () => {
       const customerId = await record(aCall({ customer: { customerId: `crm-${unique()}` } }));
       const loyaltyCardId = `card-${unique()}`;
-      await db.query(`INSERT INTO c360_identifiers (kind, value, customer_id) VALUES ('loyaltyCardId', $1, $2)`, [
-        loyaltyCardId,
-        customerId,
-      ]);
+      await harness.db.query(
+        `INSERT INTO c360_identifiers (kind, value, customer_id) VALUES ('loyaltyCardId', $1, $2)`,
+        [loyaltyCardId, customerId],
+      );
       expect(await record(aCall({ customer: { loyaltyCardId } }))).toBe(customerId);
       await eventually(
         async () =>
           (
-            await db.query(`SELECT recorded FROM c360_identifiers WHERE kind = 'loyaltyCardId' AND value = $1`, [
-              loyaltyCardId,
-            ])
+            await harness.db.query(
+              `SELECT recorded FROM c360_identifiers WHERE kind = 'loyaltyCardId' AND value = $1`,
+              [loyaltyCardId],
+            )
           ).rows[0].recorded as boolean,
         (recorded) => recorded,
         { what: 'the link marked recorded' },
       );
-      const linked = await db.query(
+      const linked = await harness.db.query(
         `SELECT count(*) AS n FROM c360_events WHERE stream_id = $1 AND type = 'IdentityLinked' AND data->>'value' = $2`,
         [`customer-${customerId}`, loyaltyCardId],
       );
@@ -275,12 +259,12 @@ describe('identity resolution: one customer across channels (the whole service o
         ),
       );
       expect(new Set(ids).size).toBe(1);
-      const customers = await db.query(
+      const customers = await harness.db.query(
         `SELECT count(DISTINCT i.customer_id) AS n FROM c360_identifiers i WHERE i.kind = 'email' AND i.value = $1`,
         [email],
       );
       expect(Number(customers.rows[0].n)).toBe(1);
-      const anonymous = await db.query(
+      const anonymous = await harness.db.query(
         `SELECT count(*) AS n, count(DISTINCT customer_id) AS owners FROM c360_identifiers
           WHERE kind = 'anonymousId' AND customer_id = $1`,
         [ids[0]],
@@ -311,7 +295,7 @@ describe('identity resolution: one customer across channels (the whole service o
 
       const ids = people.map((p) => p.customerId);
       const rows = (
-        await db.query(
+        await harness.db.query(
           'SELECT customer_id, root_id, merged_into FROM c360_customers WHERE customer_id = ANY($1::text[])',
           [ids],
         )
@@ -328,7 +312,7 @@ describe('identity resolution: one customer across channels (the whole service o
         expect(row.root_id).toBe(at);
       }
       const active = (
-        await db.query(
+        await harness.db.query(
           `SELECT merged_id, survivor_id FROM c360_merges WHERE unmerged_at IS NULL AND merged_id = ANY($1::text[])`,
           [ids],
         )
@@ -337,12 +321,14 @@ describe('identity resolution: one customer across channels (the whole service o
       expect(new Map(active.map((m) => [m.merged_id, m.survivor_id]))).toEqual(
         new Map(rows.filter((r) => r.merged_into).map((r) => [r.customer_id, r.merged_into])),
       );
-      const told = await db.query(
+      const told = await harness.db.query(
         `SELECT count(*) AS n FROM c360_events e JOIN c360_merges m ON e.data->>'mergeId' = m.merge_id::text
           WHERE e.type = 'CustomersMerged' AND m.merged_id = ANY($1::text[])`,
         [ids],
       );
-      const merges = await db.query('SELECT count(*) AS n FROM c360_merges WHERE merged_id = ANY($1::text[])', [ids]);
+      const merges = await harness.db.query('SELECT count(*) AS n FROM c360_merges WHERE merged_id = ANY($1::text[])', [
+        ids,
+      ]);
       expect(Number(told.rows[0].n)).toBe(2 * Number(merges.rows[0].n));
       for (const p of people) {
         const shownAs = await lookup(`email=${encodeURIComponent(p.email)}`);

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@c360/config';
-import { aPurchase, createTestDatabase, eventually, type TestDatabase } from '@c360/testing';
-import pg from 'pg';
-import request from 'supertest';
-import { startService, type StartedService } from '../src/bootstrap.js';
+import { aPurchase } from '@c360/testing';
+import { ServiceHarness } from './service-harness.js';
 
 const API_KEY = 'e2e-kpis-key-0123456789abcdef';
 const KPI_TABLES = [
@@ -20,48 +17,23 @@ const KPI_TABLES = [
  * and a `churnAfterDays` that keep the other eras' customers out of its figures.
  */
 describe('relationship KPIs over HTTP: planted histories, as of any instant, rebuilt from the first event', () => {
-  let database: TestDatabase;
-  let service: StartedService;
-  let db: pg.Client;
-  const http = () => request(service.url);
-  const get = (path: string) => http().get(path).set('x-api-key', API_KEY);
-  const post = (path: string, body: unknown) =>
-    http()
-      .post(path)
-      .set('x-api-key', API_KEY)
-      .send(body as object);
+  const harness = new ServiceHarness(API_KEY);
+  const get = (path: string) => harness.get(path);
+  const post = (path: string, body: unknown) => harness.post(path, body);
+  const http = () => harness.http();
   const tag = randomUUID().slice(0, 6);
   const id = (name: string) => `${name}-${tag}`;
-  const config = () =>
-    loadConfig({ DATABASE_URL: database.url, PORT: '0', API_KEY, LOG_LEVEL: 'silent', PROJECTOR_IDLE_DELAY_MS: '5' });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    service = await startService(config());
-    db = new pg.Client({ connectionString: database.url });
-    await db.connect();
+    await harness.start();
   });
   afterAll(async () => {
-    await db?.end();
-    await service?.stop();
-    await database?.drop();
+    await harness.stop();
   });
 
   async function recordAll(bodies: Record<string, unknown>[]): Promise<void> {
     const response = await post('/v1/touchpoints/batch', { touchpoints: bodies }).expect(202);
     expect(response.body.rejected).toBe(0);
-  }
-
-  async function caughtUp(): Promise<void> {
-    await eventually(
-      async () => {
-        const stored = Number((await db.query('SELECT count(*) AS n FROM c360_events')).rows[0].n);
-        const rows = (await db.query('SELECT name, events_projected AS n FROM c360_projection_checkpoints')).rows;
-        return rows.some((r) => r.name === 'kpis') && rows.every((r) => Number(r.n) === stored);
-      },
-      (done) => done,
-      { what: 'the projections to catch up', timeoutMs: 30000 },
-    );
   }
 
   const noon = (day: string) => (day.length === 10 ? `${day}T12:00:00Z` : day);
@@ -96,7 +68,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
       buy('km-q', '2004-01-01'),
       buy('km-q', '2004-06-01'),
     ]);
-    await caughtUp();
+    await harness.caughtUp();
     const asOf = '2005-01-01T12:00:00Z';
     const kpis = (await get(`/v1/analytics/kpis?period=quarter&from=2004-01-01&to=2004-12-31&asOf=${asOf}`).expect(200))
       .body;
@@ -128,7 +100,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
       buy('r-e', '2010-01-09'),
       buy('r-f', '2010-03-09'),
     ]);
-    await caughtUp();
+    await harness.caughtUp();
     const window = 'from=2010-01-01&to=2010-03-31&asOf=2010-04-01';
     const kpis = (await get(`/v1/analytics/kpis?period=month&${window}&churnAfterDays=30`).expect(200)).body;
     expect(
@@ -170,7 +142,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
       buy('c-gone', '2012-01-10'),
       ...['2011-12-20', '2012-01-25', '2012-02-20', '2012-03-15'].map((d) => buy('c-stays', d)),
     ]);
-    await caughtUp();
+    await harness.caughtUp();
     const kpis = (
       await get(
         '/v1/analytics/kpis?period=month&from=2012-01-01&to=2012-04-30&asOf=2012-05-01&churnAfterDays=30',
@@ -199,7 +171,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
         reason: 'too small',
       }),
     ]);
-    await caughtUp();
+    await harness.caughtUp();
     const kpis = (
       await get(
         '/v1/analytics/kpis?period=month&from=2014-01-01&to=2014-01-31&asOf=2014-02-01&churnAfterDays=30',
@@ -262,11 +234,11 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
       const bad = await post('/v1/marketing-spend', body).expect(400);
       expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
     }
-    const stored = await db.query(
+    const stored = await harness.db.query(
       `SELECT count(*)::int AS n FROM c360_events WHERE stream_id LIKE 'marketing-spend-%'`,
     );
     expect(stored.rows[0].n).toBe(2);
-    await caughtUp();
+    await harness.caughtUp();
     const kpis = (
       await get('/v1/analytics/kpis?period=month&from=2016-03-01&to=2016-03-31&churnAfterDays=30').expect(200)
     ).body;
@@ -297,7 +269,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
       complaint('s-angry', 'case-3', '2018-01-15'),
       touch('s-unhappy', 'web', 'survey-answered', '2018-01-12', { surveyId: 'nps', nps: 5 }),
     ]);
-    await caughtUp();
+    await harness.caughtUp();
     const impact = (
       await get('/v1/analytics/service-impact?from=2018-01-01&to=2018-03-31&asOf=2018-06-01&churnAfterDays=60').expect(
         200,
@@ -327,7 +299,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
   it('answers with an earlier asOf exactly as the live figures did then, whatever was recorded since', async () => {
     const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
     await recordAll([buy('now-1', daysAgo(40)), buy('now-1', daysAgo(10)), buy('now-2', daysAgo(20))]);
-    await caughtUp();
+    await harness.caughtUp();
     const paths = [
       '/v1/analytics/kpis?period=month&churnAfterDays=30',
       '/v1/analytics/cohorts?period=month',
@@ -336,7 +308,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
     ];
     const live = await Promise.all(paths.map(async (p) => (await get(p).expect(200)).body));
     await recordAll([buy('now-1', new Date().toISOString()), buy('now-3', new Date().toISOString())]);
-    await caughtUp();
+    await harness.caughtUp();
     const later = (await get(paths[0]!).expect(200)).body;
     expect(later.periods.at(-1).activeCustomers).toBe(live[0].periods.at(-1).activeCustomers + 1);
     for (const [i, path] of paths.entries()) {
@@ -389,7 +361,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
   });
 
   it('rebuilt from the first event, the KPI tables and every answer are the same as live', async () => {
-    await caughtUp();
+    await harness.caughtUp();
     const now = new Date().toISOString();
     const questions = [
       '/v1/analytics/kpis?period=quarter&from=2002-01-01&to=2018-12-31&asOf=2019-01-01&churnAfterDays=90',
@@ -400,16 +372,18 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
     ];
     const snapshot = async () => ({
       answers: await Promise.all(questions.map(async (q) => (await get(q).expect(200)).body)),
-      tables: await Promise.all(KPI_TABLES.map(async (t) => (await db.query(`SELECT * FROM ${t} ORDER BY 1, 2`)).rows)),
+      tables: await Promise.all(
+        KPI_TABLES.map(async (t) => (await harness.db.query(`SELECT * FROM ${t} ORDER BY 1, 2`)).rows),
+      ),
     });
     const live = await snapshot();
     expect(live.tables[0]!.length).toBeGreaterThan(30);
 
-    await service.stop();
-    await db.query(`TRUNCATE ${KPI_TABLES.join(', ')}`);
-    await db.query(`DELETE FROM c360_projection_checkpoints WHERE name = 'kpis'`);
-    service = await startService(config());
-    await caughtUp();
+    await harness.restart(async () => {
+      await harness.db.query(`TRUNCATE ${KPI_TABLES.join(', ')}`);
+      await harness.db.query(`DELETE FROM c360_projection_checkpoints WHERE name = 'kpis'`);
+    });
+    await harness.caughtUp();
     expect(await snapshot()).toEqual(live);
   });
 });

@@ -1,40 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@c360/config';
 import { ScoreRefresher } from '@c360/read-models';
-import { aCall, aPurchase, createTestDatabase, eventually, type TestDatabase } from '@c360/testing';
-import pg from 'pg';
-import request from 'supertest';
-import { startService, type StartedService } from '../src/bootstrap.js';
+import { aCall, aPurchase } from '@c360/testing';
+import { ServiceHarness } from './service-harness.js';
 
 const API_KEY = 'e2e-read-models-key-0123456789';
 const DAY = 86_400_000;
 
 describe('the 360 profile, scores, cross-sell and analytics (the whole service over HTTP)', () => {
-  let database: TestDatabase;
-  let service: StartedService;
-  let db: pg.Client;
-  const http = () => request(service.url);
-  const post = (path: string, body: unknown) =>
-    http()
-      .post(path)
-      .set('x-api-key', API_KEY)
-      .send(body as object);
-  const get = (path: string) => http().get(path).set('x-api-key', API_KEY);
+  const harness = new ServiceHarness(API_KEY);
+  const get = (path: string) => harness.get(path);
+  const post = (path: string, body: unknown) => harness.post(path, body);
   const unique = () => randomUUID().slice(0, 8);
   const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
-  const config = () =>
-    loadConfig({ DATABASE_URL: database.url, PORT: '0', API_KEY, LOG_LEVEL: 'silent', PROJECTOR_IDLE_DELAY_MS: '5' });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    service = await startService(config());
-    db = new pg.Client({ connectionString: database.url });
-    await db.connect();
+    await harness.start();
   });
   afterAll(async () => {
-    await db?.end();
-    await service?.stop();
-    await database?.drop();
+    await harness.stop();
   });
 
   async function recordAll(bodies: Record<string, unknown>[]): Promise<void> {
@@ -43,18 +26,6 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
   }
 
   /** Waits until every projection has read every event stored so far. */
-  async function caughtUp(): Promise<void> {
-    await eventually(
-      async () => {
-        const stored = Number((await db.query('SELECT count(*) AS n FROM c360_events')).rows[0].n);
-        const rows = (await db.query('SELECT events_projected AS n FROM c360_projection_checkpoints')).rows;
-        return rows.length >= 5 && rows.every((r) => Number(r.n) === stored);
-      },
-      (done) => done,
-      { what: 'the projections to catch up', timeoutMs: 30000 },
-    );
-  }
-
   const purchase = (customerId: string, days: number, sku: string, price: number, extra = {}) =>
     aPurchase({
       customer: { customerId },
@@ -98,7 +69,7 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
         data: { purpose: 'marketing', channel: 'email', granted: true },
       },
     ]);
-    await caughtUp();
+    await harness.caughtUp();
     const response = await get(`/v1/customers/${customerId}`).expect(200);
     const profile = response.body;
     expect(response.headers.etag).toMatch(/^"\d+"$/);
@@ -123,7 +94,7 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
 
     const visitor = `anon-${unique()}`;
     await recordAll([aCall({ customer: { anonymousId: visitor }, occurredAt: daysAgo(1) })]);
-    await caughtUp();
+    await harness.caughtUp();
     const found = (await get(`/v1/customers?anonymousId=${visitor}`).expect(200)).body.customerId;
     expect((await get(`/v1/customers/${found}`).expect(200)).body).toMatchObject({ lifecycle: 'prospect' });
   });
@@ -152,7 +123,7 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
         data: { caseId: `case-${unique()}`, category: 'quality', severity: 'medium', text: 'broken' },
       },
     ]);
-    await caughtUp();
+    await harness.caughtUp();
     const high = (await get(`/v1/customers/${loyal}/loyalty`).expect(200)).body;
     const low = (await get(`/v1/customers/${lapsed}/loyalty`).expect(200)).body;
     expect(high.score).toBeGreaterThan(low.score);
@@ -197,7 +168,7 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
     expect(first.items[0].customerId).not.toBe(second.items[0].customerId);
 
     const tiers = (await get('/v1/analytics/distribution?by=tier').expect(200)).body.items as { customers: number }[];
-    const scored = Number((await db.query('SELECT count(*) AS n FROM c360_customer_scores')).rows[0].n);
+    const scored = Number((await harness.db.query('SELECT count(*) AS n FROM c360_customer_scores')).rows[0].n);
     expect(tiers.reduce((sum, t) => sum + t.customers, 0)).toBe(scored);
     const channels = (await get('/v1/analytics/distribution?by=channel').expect(200)).body.items;
     expect(channels.find((c: { bucket: string }) => c.bucket === 'store').customers).toBeGreaterThan(0);
@@ -233,7 +204,7 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
         data: { purpose: 'marketing', channel: 'any', granted: true },
       },
     ]);
-    await caughtUp();
+    await harness.caughtUp();
     const offers = (await get(`/v1/customers/${consenting}/cross-sell`).expect(200)).body;
     expect(offers.marketingConsent).toBe(true);
     expect(offers.candidates[0]).toMatchObject({ sku: b, because: { sku: a } });
@@ -251,26 +222,26 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
     const survivor = `crm-${unique()}`;
     const duplicate = `crm-${unique()}`;
     await recordAll([purchase(survivor, 30, 'SKU-M1', 100), purchase(duplicate, 10, 'SKU-M2', 300)]);
-    await caughtUp();
+    await harness.caughtUp();
     const before = (await get(`/v1/customers/${survivor}`).expect(200)).body;
     const loyaltyBefore = (await get(`/v1/customers/${survivor}/loyalty`).expect(200)).body;
     expect(before.purchases).toMatchObject({ orders: 1, lifetimeSpend: 100 });
 
     await post(`/v1/customers/${survivor}/merge`, { mergedCustomerId: duplicate, reason: 'same person' }).expect(200);
-    await caughtUp();
+    await harness.caughtUp();
     const merged = (await get(`/v1/customers/${survivor}`).expect(200)).body;
     expect(merged).toMatchObject({ mergedCustomers: [duplicate], purchases: { orders: 2, lifetimeSpend: 400 } });
     const loyaltyMerged = (await get(`/v1/customers/${survivor}/loyalty`).expect(200)).body;
     expect(loyaltyMerged.score).toBeGreaterThan(loyaltyBefore.score);
     await get(`/v1/customers/${duplicate}/loyalty`).expect(308);
-    const scoreRows = await db.query(
+    const scoreRows = await harness.db.query(
       'SELECT customer_id, orders FROM c360_customer_scores WHERE customer_id = ANY($1)',
       [[survivor, duplicate]],
     );
     expect(scoreRows.rows).toEqual([{ customer_id: survivor, orders: 2 }]);
 
     await post(`/v1/customers/${survivor}/unmerge`, { mergedCustomerId: duplicate, reason: 'two people' }).expect(200);
-    await caughtUp();
+    await harness.caughtUp();
     expect((await get(`/v1/customers/${survivor}`).expect(200)).body.purchases).toMatchObject({
       orders: 1,
       lifetimeSpend: 100,
@@ -282,19 +253,21 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
   });
 
   it('rescores stored rows against the clock without new events', async () => {
-    await db.query(`UPDATE c360_customer_scores SET scored_at = now() - interval '7 days', loyalty_score = 100`);
-    const rescored = await service.app.get(ScoreRefresher).refreshStale();
-    expect(rescored).toBe(Number((await db.query('SELECT count(*) AS n FROM c360_customer_scores')).rows[0].n));
-    const stale = await db.query(
+    await harness.db.query(
+      `UPDATE c360_customer_scores SET scored_at = now() - interval '7 days', loyalty_score = 100`,
+    );
+    const rescored = await harness.service.app.get(ScoreRefresher).refreshStale();
+    expect(rescored).toBe(Number((await harness.db.query('SELECT count(*) AS n FROM c360_customer_scores')).rows[0].n));
+    const stale = await harness.db.query(
       `SELECT count(*) AS n FROM c360_customer_scores WHERE scored_at < now() - interval '1 hour'`,
     );
     expect(stale.rows[0].n).toBe('0');
-    const perfect = await db.query('SELECT count(*) AS n FROM c360_customer_scores WHERE loyalty_score = 100');
+    const perfect = await harness.db.query('SELECT count(*) AS n FROM c360_customer_scores WHERE loyalty_score = 100');
     expect(Number(perfect.rows[0].n)).toBeLessThan(rescored);
   });
 
   it('rebuilt from the first event, every projection yields the same rows as live', async () => {
-    await caughtUp();
+    await harness.caughtUp();
     const tables: Record<string, string> = {
       timeline:
         'SELECT event_id, customer_id, occurred_at, channel, type, summary, data FROM c360_timeline ORDER BY event_id',
@@ -311,20 +284,22 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
     };
     const snapshot = async () =>
       Object.fromEntries(
-        await Promise.all(Object.entries(tables).map(async ([name, sql]) => [name, (await db.query(sql)).rows])),
+        await Promise.all(
+          Object.entries(tables).map(async ([name, sql]) => [name, (await harness.db.query(sql)).rows]),
+        ),
       );
     const live = await snapshot();
     expect(live.profiles.length).toBeGreaterThan(10);
 
-    await service.stop();
-    await db.query(
-      `TRUNCATE c360_timeline, c360_touchpoint_counts, c360_customer_profiles, c360_customer_scores,
+    await harness.restart(async () => {
+      await harness.db.query(
+        `TRUNCATE c360_timeline, c360_touchpoint_counts, c360_customer_profiles, c360_customer_scores,
                 c360_cross_sell_holdings, c360_cross_sell_pairs, c360_cross_sell_products, c360_cross_sell_totals,
                 c360_cross_sell_marketing_consents, c360_kpi_purchases, c360_kpi_sku_prices, c360_kpi_first_touchpoints,
                 c360_kpi_complaints, c360_kpi_nps, c360_kpi_marketing_spend, c360_projection_checkpoints`,
-    );
-    service = await startService(config());
-    await caughtUp();
+      );
+    });
+    await harness.caughtUp();
     expect(await snapshot()).toEqual(live);
   });
 });
