@@ -28,7 +28,11 @@ if (values.help || command !== 'verify' || (!values.all && customers.length === 
 let database: Awaited<ReturnType<typeof openMigratedDatabase>> | undefined;
 const client = { current: undefined as pg.Client | undefined };
 try {
-  database = await openMigratedDatabase(loadConfig());
+  const config = loadConfig();
+  if (config.EVENT_STORE !== 'postgres') {
+    throw new Error('hash chains are kept by the PostgreSQL event store only (EVENT_STORE=postgres)');
+  }
+  database = await openMigratedDatabase(config);
   client.current = new pg.Client({ connectionString: database.url });
   await client.current.connect();
   const streams = await verifyChains(

@@ -39,11 +39,12 @@ export class AccessGuard implements CanActivate {
     if (open === true || (typeof open === 'function' && open(this.config))) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const presented = request.header(API_KEY_HEADER);
-    await this.limit(presented ? digest(presented).toString('base64') : `address:${request.ip}`);
+    const principal = presented ? await this.authenticate(presented) : undefined;
+    // A key that is not one of ours gets its caller's address's budget, so guessing keys is limited too.
+    await this.limit(principal ? `key:${principal.keyId}` : `address:${request.ip}`);
     if (!presented) {
       throw new ApiError(ApiErrorCode.UNAUTHORIZED, `Missing API key: send it in the ${API_KEY_HEADER} header`);
     }
-    const principal = await this.authenticate(presented);
     if (!principal) throw new ApiError(ApiErrorCode.UNAUTHORIZED, 'Wrong or revoked API key');
     request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];

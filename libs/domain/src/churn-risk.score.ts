@@ -4,10 +4,14 @@ import {
   daysSince,
   formatDays,
   formatMoney,
+  formatShare,
   lastNpsAnswer,
+  marginOf,
   openComplaints,
   returnedUnitShare,
+  roundCents,
   spendIn,
+  YEAR_DAYS,
   type CustomerProfileState,
 } from './customer-profile.js';
 
@@ -224,9 +228,9 @@ export interface CustomerValue {
 export interface CustomerValueOptions {
   /** Value of one unit of a currency in the base currency; spend without a rate is left out and said so. */
   exchangeRates: Record<string, number>;
+  /** The churn risk already computed for this profile at `now`, so it is not computed twice. */
+  churn: ChurnRisk;
 }
-
-const YEAR_DAYS = 365.25;
 
 /** Historical spend and margin in one currency, and a simple forward value for the next 12 months. */
 export function customerValue(
@@ -237,11 +241,10 @@ export function customerValue(
 ): CustomerValue {
   const spend = spendIn(profile, baseCurrency, options.exchangeRates ?? {});
   const returned = returnedUnitShare(profile);
-  const margin = spend.revenueWithCost > 0 || spend.cost > 0 ? spend.revenueWithCost - spend.cost : null;
-  const coverage = spend.revenue > 0 ? spend.revenueWithCost / spend.revenue : 0;
+  const { margin, marginCoverage: coverage } = marginOf(spend);
   const years = Math.max(1, (daysSince(profile.purchases.firstAt, now) ?? 0) / YEAR_DAYS);
   const yearlyNet = (spend.revenue * (1 - returned)) / years;
-  const churn = churnRisk(profile, now).score / 100;
+  const churn = (options.churn ?? churnRisk(profile, now)).score / 100;
   const expected = yearlyNet * (1 - churn);
   const money = (amount: number) => formatMoney(amount, baseCurrency);
 
@@ -255,8 +258,8 @@ export function customerValue(
     );
   }
   if (margin !== null)
-    reasons.push(`Margin ${money(margin)} on the ${percent(coverage)} of revenue with a known cost.`);
-  if (returned > 0) reasons.push(`About ${percent(returned)} of units returned; value net of that share.`);
+    reasons.push(`Margin ${money(margin)} on the ${formatShare(coverage)} of revenue with a known cost.`);
+  if (returned > 0) reasons.push(`About ${formatShare(returned)} of units returned; value net of that share.`);
   for (const [code, amount] of Object.entries(spend.unconverted)) {
     reasons.push(`Also spent ${formatMoney(amount, code)}, not counted: no exchange rate to ${baseCurrency}.`);
   }
@@ -268,22 +271,14 @@ export function customerValue(
 
   return {
     currency: baseCurrency,
-    historicalSpend: round2(spend.revenue),
-    historicalMargin: margin === null ? null : round2(margin),
+    historicalSpend: roundCents(spend.revenue),
+    historicalMargin: margin === null ? null : roundCents(margin),
     marginCoverage: Math.round(coverage * 10_000) / 10_000,
     orders: spend.orders,
-    averageOrderValue: spend.orders > 0 ? round2(spend.revenue / spend.orders) : 0,
-    expectedNext12Months: round2(expected),
+    averageOrderValue: spend.orders > 0 ? roundCents(spend.revenue / spend.orders) : 0,
+    expectedNext12Months: roundCents(expected),
     returnedUnitShare: Math.round(returned * 10_000) / 10_000,
     reasons,
     asOf: now.toISOString(),
   };
-}
-
-function round2(amount: number): number {
-  return Math.round(amount * 100) / 100;
-}
-
-function percent(share: number): string {
-  return `${Math.round(share * 100)}%`;
 }

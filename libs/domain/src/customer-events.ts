@@ -61,16 +61,6 @@ export type IdentityEventType = IdentityEvent['type'];
 export type CustomerEvent = TouchpointEvent | IdentityEvent;
 export type CustomerEventType = CustomerEvent['type'];
 
-const IDENTITY_EVENT_TYPES = new Set<string>(['IdentityLinked', 'CustomersMerged', 'CustomersUnmerged']);
-
-export function isIdentityEventType(type: string): type is IdentityEventType {
-  return IDENTITY_EVENT_TYPES.has(type);
-}
-
-export function isCustomerEventType(type: string): type is CustomerEventType {
-  return isTouchpointEventType(type) || isIdentityEventType(type);
-}
-
 const TOUCHPOINT_EVENT_TYPES = new Set<string>(Object.values(EVENT_TYPE_OF_TOUCHPOINT));
 
 export function isTouchpointEventType(type: string): type is TouchpointEventType {

@@ -316,7 +316,10 @@ export function resolvedComplaintsSummary(state: CustomerProfileState): Resolved
 }
 
 /** Spend, margin and the share of revenue with a known cost, per currency. */
-export function marginOf(totals: CurrencyTotals): { margin: number | null; marginCoverage: number } {
+export function marginOf(totals: Pick<CurrencyTotals, 'revenue' | 'revenueWithCost' | 'cost'>): {
+  margin: number | null;
+  marginCoverage: number;
+} {
   return {
     margin: totals.revenueWithCost > 0 || totals.cost > 0 ? roundMoney(totals.revenueWithCost - totals.cost) : null,
     marginCoverage: totals.revenue > 0 ? totals.revenueWithCost / totals.revenue : 0,
@@ -345,6 +348,7 @@ export function customerActivityBetween(
 }
 
 export const DAY_MS = 86_400_000;
+export const YEAR_DAYS = 365.25;
 
 /** Whole and fractional days from an instant to `now`; never negative (an event later than `now` is "now"). */
 export function daysSince(instant: string | null, now: Date): number | null {
@@ -399,6 +403,16 @@ export function formatDays(value: number): string {
 
 export function formatMoney(amount: number, currency: string): string {
   return `${amount.toFixed(2)} ${currency}`;
+}
+
+/** A share 0–1 as a whole percentage: `0.256` → `26%`. */
+export function formatShare(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+/** Money as answers show it, to the cent. */
+export function roundCents(amount: number): number {
+  return Math.round(amount * 100) / 100;
 }
 
 /* ---------- folding one event ---------- */
@@ -737,7 +751,7 @@ function combineProfileFields(a: ProfileFields, b: ProfileFields): ProfileFields
 }
 
 /** The later value wins; at the same instant, the larger JSON, so every replica picks the same one. */
-export function latestOf<T>(a: LatestValue<T> | undefined, b: LatestValue<T> | undefined): LatestValue<T> | undefined {
+function latestOf<T>(a: LatestValue<T> | undefined, b: LatestValue<T> | undefined): LatestValue<T> | undefined {
   if (!a) return b;
   if (!b) return a;
   if (a.at !== b.at) return a.at > b.at ? a : b;

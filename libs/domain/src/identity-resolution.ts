@@ -154,7 +154,7 @@ export function eventIdForLink(identifier: Identifier): string {
 }
 
 /** Each merge or unmerge is written to both streams, once each. */
-export function eventIdForMergeRecord(mergeId: string, what: 'merged' | 'unmerged', customerId: string): string {
+function eventIdForMergeRecord(mergeId: string, what: 'merged' | 'unmerged', customerId: string): string {
   return uuidV5(`${what}:${mergeId}:${customerId}`, C360_NAMESPACE);
 }
 

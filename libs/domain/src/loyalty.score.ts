@@ -9,6 +9,8 @@ import {
   resolvedComplaintsSummary,
   returnedUnitShare,
   spendIn,
+  formatShare,
+  YEAR_DAYS,
   type CustomerProfileState,
 } from './customer-profile.js';
 
@@ -69,7 +71,6 @@ export const DEFAULT_LOYALTY_OPTIONS: LoyaltyOptions = {
   engagementFullChannels: 4,
 };
 
-const YEAR_DAYS = 365.25;
 /** Satisfaction when the customer never answered a survey: neutral, a little above the middle. */
 const NEUTRAL_SATISFACTION = 60;
 
@@ -154,7 +155,7 @@ function monetary(profile: CustomerProfileState, o: LoyaltyOptions): ScoreCompon
   let explanation =
     spend.revenue === 0 ? `No spend in ${o.baseCurrency}` : `Spent ${formatMoney(spend.revenue, o.baseCurrency)}`;
   if (returned > 0)
-    explanation += ` (${formatMoney(net, o.baseCurrency)} net of ${percent(returned)} of units returned)`;
+    explanation += ` (${formatMoney(net, o.baseCurrency)} net of ${formatShare(returned)} of units returned)`;
   const unconverted = Object.entries(spend.unconverted).map(([code, amount]) => formatMoney(amount, code));
   if (unconverted.length > 0) explanation += `; ${unconverted.join(', ')} not counted, no exchange rate`;
   return component('monetary', score, o, `${explanation}.`);
@@ -236,12 +237,8 @@ function satisfaction(profile: CustomerProfileState, now: Date, o: LoyaltyOption
   return component('satisfaction', score, o, `${sentences.join('; ')}.`);
 }
 
-export function npsGroup(score: number): 'promoter' | 'passive' | 'detractor' {
+function npsGroup(score: number): 'promoter' | 'passive' | 'detractor' {
   return score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
-}
-
-function percent(share: number): string {
-  return `${Math.round(share * 100)}%`;
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -1,3 +1,4 @@
+import { formatMoney } from './customer-profile.js';
 import type { TouchpointEvent } from './customer-events.js';
 import { TOUCHPOINT_TYPE_OF_EVENT } from './touchpoint.js';
 
@@ -12,16 +13,12 @@ export interface TimelineEntry {
   data: unknown;
 }
 
-function money(amount: number, currency: string): string {
-  return `${amount.toFixed(2)} ${currency}`;
-}
-
 export function summarise(event: TouchpointEvent): string {
   switch (event.type) {
     case 'PurchaseMade': {
       const total = event.data.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0);
       const items = event.data.lines.reduce((sum, l) => sum + l.quantity, 0);
-      return `Purchase ${event.data.orderId}: ${items} item(s), ${money(total, event.data.currency)}`;
+      return `Purchase ${event.data.orderId}: ${items} item(s), ${formatMoney(total, event.data.currency)}`;
     }
     case 'PurchaseReturned':
       return `Return of order ${event.data.orderId}: ${event.data.reason}`;

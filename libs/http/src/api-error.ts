@@ -13,6 +13,7 @@ export enum ApiErrorCode {
   MERGE_REFUSED = 'MERGE_REFUSED',
   CUSTOMER_MERGED = 'CUSTOMER_MERGED',
   CONFLICT = 'CONFLICT',
+  NOT_SUPPORTED = 'NOT_SUPPORTED',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL = 'INTERNAL',
 }
@@ -31,6 +32,7 @@ export const STATUS_OF_CODE: Record<ApiErrorCode, number> = {
   [ApiErrorCode.MERGE_REFUSED]: 409,
   [ApiErrorCode.CUSTOMER_MERGED]: 308,
   [ApiErrorCode.CONFLICT]: 409,
+  [ApiErrorCode.NOT_SUPPORTED]: 501,
   [ApiErrorCode.SERVICE_UNAVAILABLE]: 503,
   [ApiErrorCode.INTERNAL]: 500,
 };

@@ -6,6 +6,16 @@ import { ApiError, ApiErrorCode, STATUS_OF_CODE } from './api-error.js';
 /** PostgreSQL error classes that mean the database is out of reach, not that the request is wrong. */
 const UNAVAILABLE = /^(08|53|57P)/;
 
+/**
+ * Typed errors of other libraries, by their `code`, and what the API answers for them: the one place
+ * a domain refusal becomes an HTTP status.
+ */
+const API_CODE_OF_ERROR: Record<string, ApiErrorCode> = {
+  MERGE_REFUSED: ApiErrorCode.MERGE_REFUSED,
+  CUSTOMER_NOT_FOUND: ApiErrorCode.NOT_FOUND,
+  STALE_REVISION: ApiErrorCode.PRECONDITION_FAILED,
+};
+
 /** Maps every error to one response shape: `{statusCode, code, message, errors?}`; never a stack. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -26,6 +36,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof StreamRevisionConflict) {
       return new ApiError(ApiErrorCode.STREAM_REVISION_CONFLICT, exception.message);
     }
+    const typed =
+      exception instanceof Error ? API_CODE_OF_ERROR[(exception as { code?: string }).code ?? ''] : undefined;
+    if (typed) return new ApiError(typed, exception instanceof Error ? exception.message : '');
     // Express's body parser fails with a typed error; Nest may wrap it as the cause of a 400.
     const bodyParser = ((exception as { cause?: unknown })?.cause ?? exception) as { type?: string };
     if (bodyParser.type === 'entity.parse.failed') {

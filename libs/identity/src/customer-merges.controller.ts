@@ -1,5 +1,5 @@
 import { CurrentPrincipal, Roles, type Principal } from '@c360/access';
-import { ApiError, ApiErrorCode, type FieldProblem } from '@c360/http';
+import { ApiError, type FieldProblem } from '@c360/http';
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
@@ -13,7 +13,6 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MergeCustomersCommand, UnmergeCustomersCommand, type MergeOutcome } from './customer-merge.commands.js';
-import { CustomerNotFound, MergeRefused, StaleRevision } from './identity.errors.js';
 
 class MergeRequestDto {
   @ApiProperty({ description: 'The customer to merge into (merge) or to split off again (unmerge)', example: 'c-123' })
@@ -46,13 +45,6 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-function translated(error: unknown): unknown {
-  if (error instanceof MergeRefused) return new ApiError(ApiErrorCode.MERGE_REFUSED, error.message);
-  if (error instanceof CustomerNotFound) return new ApiError(ApiErrorCode.NOT_FOUND, error.message);
-  if (error instanceof StaleRevision) return new ApiError(ApiErrorCode.PRECONDITION_FAILED, error.message);
-  return error;
-}
-
 @ApiTags('customers')
 @Controller('v1/customers')
 @Roles('agent')
@@ -80,7 +72,7 @@ export class CustomerMergesController {
   ): Promise<MergeOutcome> {
     const { mergedCustomerId, reason } = validate(body);
     const command = new MergeCustomersCommand(id, mergedCustomerId, reason, actorOf(principal), parseIfMatch(ifMatch));
-    const outcome = await this.commandBus.execute(command).catch((e: unknown) => Promise.reject(translated(e)));
+    const outcome = await this.commandBus.execute(command);
     response.setHeader('ETag', `"${outcome.revision}"`);
     return outcome;
   }
@@ -109,7 +101,7 @@ export class CustomerMergesController {
       actorOf(principal),
       parseIfMatch(ifMatch),
     );
-    const outcome = await this.commandBus.execute(command).catch((e: unknown) => Promise.reject(translated(e)));
+    const outcome = await this.commandBus.execute(command);
     response.setHeader('ETag', `"${outcome.revision}"`);
     return outcome;
   }

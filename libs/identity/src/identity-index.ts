@@ -81,19 +81,30 @@ export class IdentityIndex {
 
   /** After the identity events are stored: the sweep need not record them again. */
   async markRecorded(resolved: ResolvedIdentity[]): Promise<void> {
-    const links = resolved.flatMap((r) => [...r.newLinks, ...r.unrecorded.map((u) => u.identifier)]);
-    const merges = resolved.flatMap((r) => r.mergeRecords.map((m) => m.mergeId));
-    if (links.length > 0) {
-      await this.dataSource.query(
-        `UPDATE c360_identifiers i SET recorded = true
-           FROM unnest($1::text[], $2::text[]) AS k(kind, value)
-          WHERE i.kind = k.kind AND i.value = k.value AND NOT i.recorded`,
-        [links.map((l) => l.kind), links.map((l) => l.value)],
-      );
-    }
-    if (merges.length > 0) {
-      await this.dataSource.query('UPDATE c360_merges SET recorded = true WHERE merge_id = ANY($1::uuid[])', [merges]);
-    }
+    await this.markLinksRecorded(resolved.flatMap((r) => [...r.newLinks, ...r.unrecorded.map((u) => u.identifier)]));
+    await this.markMergesRecorded(resolved.flatMap((r) => r.mergeRecords.map((m) => m.mergeId)));
+  }
+
+  async markLinksRecorded(links: Identifier[]): Promise<void> {
+    if (links.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE c360_identifiers i SET recorded = true
+         FROM unnest($1::text[], $2::text[]) AS k(kind, value)
+        WHERE i.kind = k.kind AND i.value = k.value AND NOT i.recorded`,
+      [links.map((l) => l.kind), links.map((l) => l.value)],
+    );
+  }
+
+  async markMergesRecorded(mergeIds: string[]): Promise<void> {
+    if (mergeIds.length === 0) return;
+    await this.dataSource.query('UPDATE c360_merges SET recorded = true WHERE merge_id = ANY($1::uuid[])', [mergeIds]);
+  }
+
+  async markUnmergesRecorded(mergeIds: string[]): Promise<void> {
+    if (mergeIds.length === 0) return;
+    await this.dataSource.query('UPDATE c360_merges SET unmerge_recorded = true WHERE merge_id = ANY($1::uuid[])', [
+      mergeIds,
+    ]);
   }
 
   /** The customer an identifier belongs to, shown as its root (the survivor of any merge). */
@@ -267,14 +278,6 @@ export class IdentityIndex {
     ]);
   }
 
-  async markMergeRecorded(mergeId: string): Promise<void> {
-    await this.dataSource.query('UPDATE c360_merges SET recorded = true WHERE merge_id = $1', [mergeId]);
-  }
-
-  async markUnmergeRecorded(mergeId: string): Promise<void> {
-    await this.dataSource.query('UPDATE c360_merges SET unmerge_recorded = true WHERE merge_id = $1', [mergeId]);
-  }
-
   private async known(manager: EntityManager, identifiers: Identifier[]): Promise<Map<string, KnownIdentifier>> {
     const known = new Map<string, KnownIdentifier>();
     if (identifiers.length === 0) return known;
@@ -287,7 +290,7 @@ export class IdentityIndex {
       [identifiers.map((i) => i.kind), identifiers.map((i) => i.value)],
     )) as KnownRow[];
     for (const row of rows) {
-      known.set(`${row.kind}:${row.value}`, {
+      known.set(identifierKey({ kind: row.kind as Identifier['kind'], value: row.value }), {
         customerId: row.customer_id,
         rootId: row.root_id,
         rootSeq: Number(row.root_seq),

@@ -8,3 +8,4 @@ export * from './unmerge-customers.handler.js';
 export * from './pending-identity-events.sweep.js';
 export * from './identity.module.js';
 export * from './customer-merges.controller.js';
+export { toStreamWrites } from './record-identity-events.js';

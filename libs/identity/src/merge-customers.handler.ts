@@ -46,7 +46,7 @@ export class MergeCustomersHandler implements ICommandHandler<MergeCustomersComm
       mergeEvents(record, 'merged', { occurredAt: new Date().toISOString(), actor }),
       survivorId,
     );
-    await this.index.markMergeRecorded(record.mergeId);
+    await this.index.markMergesRecorded([record.mergeId]);
     return { ...record, revision };
   }
 }

@@ -8,6 +8,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { IdentityIndex } from './identity-index.js';
+import { toStreamWrites } from './record-identity-events.js';
 
 const SWEEP_EVERY_MS = 30_000;
 const GRACE_SECONDS = 30;
@@ -26,6 +28,7 @@ export class PendingIdentityEventsSweep implements OnApplicationBootstrap, Befor
   constructor(
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly index: IdentityIndex,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -90,23 +93,10 @@ export class PendingIdentityEventsSweep implements OnApplicationBootstrap, Befor
       }
     }
     if (events.length === 0) return 0;
-    await this.store.appendMany(
-      events.map((e) => ({
-        streamId: e.streamId,
-        events: [{ eventId: e.eventId, type: e.event.type, data: e.event.data, metadata: e.event.metadata }],
-      })),
-    );
-    await this.dataSource.query(
-      `UPDATE c360_identifiers i SET recorded = true FROM unnest($1::text[], $2::text[]) AS k(kind, value)
-        WHERE i.kind = k.kind AND i.value = k.value`,
-      [links.map((l) => l.kind), links.map((l) => l.value)],
-    );
-    await this.dataSource.query('UPDATE c360_merges SET recorded = true WHERE merge_id = ANY($1::uuid[])', [
-      merges.filter((m) => m.merge_pending).map((m) => m.merge_id),
-    ]);
-    await this.dataSource.query('UPDATE c360_merges SET unmerge_recorded = true WHERE merge_id = ANY($1::uuid[])', [
-      merges.filter((m) => m.unmerge_pending).map((m) => m.merge_id),
-    ]);
+    await this.store.appendMany(toStreamWrites(events));
+    await this.index.markLinksRecorded(links.map((l) => ({ kind: l.kind, value: l.value })));
+    await this.index.markMergesRecorded(merges.filter((m) => m.merge_pending).map((m) => m.merge_id));
+    await this.index.markUnmergesRecorded(merges.filter((m) => m.unmerge_pending).map((m) => m.merge_id));
     this.logger.log({
       msg: 'recorded identity events a crash had left behind',
       links: links.length,

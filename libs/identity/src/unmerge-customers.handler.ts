@@ -43,7 +43,7 @@ export class UnmergeCustomersHandler implements ICommandHandler<UnmergeCustomers
       mergeEvents({ ...merge, reason }, 'unmerged', { occurredAt: new Date().toISOString(), actor }),
       survivorId,
     );
-    await this.index.markUnmergeRecorded(merge.mergeId);
+    await this.index.markUnmergesRecorded([merge.mergeId]);
     return { ...merge, reason, revision };
   }
 }

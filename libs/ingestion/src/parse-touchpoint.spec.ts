@@ -55,11 +55,13 @@ describe('parseTouchpoint', () => {
     it.each(TOUCHPOINT_TYPES)('when a %p touchpoint is parsed, then it is accepted as sent', (type) => {
       const body = aBody(type);
       const result = parseTouchpoint(body, 'ES');
-      expect(result).toEqual({ ok: true, touchpoint: body });
+      expect(result).toEqual({ ok: true, touchpoint: body, identifiers: [{ kind: 'customerId', value: 'c-42' }] });
     });
 
     it('when it names the customer by a national phone number, then it is accepted', () => {
-      expect(parseTouchpoint(aBody('call', { customer: { phone: '600 12 34 56' } }), 'ES').ok).toBe(true);
+      const result = parseTouchpoint(aBody('call', { customer: { phone: '600 12 34 56' } }), 'ES');
+      expect(result.ok).toBe(true);
+      expect(result.ok && result.identifiers).toEqual([{ kind: 'phone', value: '+34600123456' }]);
     });
 
     it('when it carries actor, correlationId and causationId, then it is accepted', () => {

@@ -1,4 +1,4 @@
-import { identifiersOf, InvalidIdentifier, type Touchpoint, type TouchpointType } from '@c360/domain';
+import { identifiersOf, InvalidIdentifier, type Identifier, type Touchpoint, type TouchpointType } from '@c360/domain';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { CountryCode } from 'libphonenumber-js';
@@ -10,7 +10,13 @@ export interface FieldError {
   reason: string;
 }
 
-export type ParsedTouchpoint = { ok: true; touchpoint: Touchpoint } | { ok: false; errors: FieldError[] };
+/** A touchpoint that passed validation, with its customer's identifiers already normalised (once, here). */
+export interface ValidTouchpoint {
+  touchpoint: Touchpoint;
+  identifiers: Identifier[];
+}
+
+export type ParsedTouchpoint = ({ ok: true } & ValidTouchpoint) | { ok: false; errors: FieldError[] };
 
 const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
@@ -91,9 +97,10 @@ export function parseTouchpoint(body: unknown, defaultPhoneCountry?: CountryCode
   }
 
   const customer = isPlainObject(body.customer) ? body.customer : undefined;
+  let identifiers: Identifier[] | undefined;
   if (customer && !errors.some((e) => e.field === 'customer' || e.field.startsWith('customer.'))) {
     try {
-      identifiersOf(customer, defaultPhoneCountry);
+      identifiers = identifiersOf(customer, defaultPhoneCountry);
     } catch (error) {
       if (!(error instanceof InvalidIdentifier)) throw error;
       errors.push({
@@ -106,5 +113,5 @@ export function parseTouchpoint(body: unknown, defaultPhoneCountry?: CountryCode
   }
 
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, touchpoint: body as unknown as Touchpoint };
+  return { ok: true, touchpoint: body as unknown as Touchpoint, identifiers: identifiers! };
 }

@@ -1,5 +1,5 @@
-import type { Touchpoint } from '@c360/domain';
 import { Command } from '@nestjs/cqrs';
+import type { ValidTouchpoint } from './parse-touchpoint.js';
 
 export interface RecordedTouchpoint {
   touchpointId: string;
@@ -12,7 +12,7 @@ export interface RecordedTouchpoint {
 
 /** Records validated touchpoints in their customers' streams, all in one atomic append. */
 export class RecordTouchpointsCommand extends Command<RecordedTouchpoint[]> {
-  constructor(readonly touchpoints: Touchpoint[]) {
+  constructor(readonly touchpoints: ValidTouchpoint[]) {
     super();
   }
 }

@@ -1,17 +1,14 @@
-import { APP_CONFIG, type AppConfig } from '@c360/config';
 import {
   decideRecordTouchpoint,
-  identifiersOf,
   linkEvent,
   mergeEvents,
   type IdentityEventToRecord,
   type Touchpoint,
 } from '@c360/domain';
-import { EVENT_STORE, type EventStore, type StreamWrite } from '@c360/event-store';
-import { IdentityIndex, type ResolvedIdentity } from '@c360/identity';
+import { EVENT_STORE, type EventStore } from '@c360/event-store';
+import { IdentityIndex, toStreamWrites, type ResolvedIdentity } from '@c360/identity';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CountryCode } from 'libphonenumber-js';
 import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touchpoints.command.js';
 
 /** What the index learnt from a touchpoint, told as events in the same append as the touchpoint. */
@@ -37,22 +34,16 @@ export class RecordTouchpointsHandler implements ICommandHandler<RecordTouchpoin
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly identity: IdentityIndex,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute({ touchpoints }: RecordTouchpointsCommand): Promise<RecordedTouchpoint[]> {
-    if (touchpoints.length === 0) return [];
-    const country = this.config.DEFAULT_PHONE_COUNTRY as CountryCode;
+  async execute({ touchpoints: valid }: RecordTouchpointsCommand): Promise<RecordedTouchpoint[]> {
+    if (valid.length === 0) return [];
+    const touchpoints = valid.map((v) => v.touchpoint);
     const resolved = await this.identity.resolve(
-      touchpoints.map((t) => ({ identifiers: identifiersOf(t.customer, country), touchpointId: t.touchpointId })),
+      valid.map((v) => ({ identifiers: v.identifiers, touchpointId: v.touchpoint.touchpointId })),
     );
     const decisions = touchpoints.map((t, i) => decideRecordTouchpoint(t, resolved[i]!.customerId));
-    const identityWrites: StreamWrite[] = touchpoints.flatMap((t, i) =>
-      identityEventsOf(t, resolved[i]!).map((e) => ({
-        streamId: e.streamId,
-        events: [{ eventId: e.eventId, type: e.event.type, data: e.event.data, metadata: e.event.metadata }],
-      })),
-    );
+    const identityWrites = toStreamWrites(touchpoints.flatMap((t, i) => identityEventsOf(t, resolved[i]!)));
     const results = await this.store.appendMany([
       ...identityWrites,
       ...decisions.map((d) => ({

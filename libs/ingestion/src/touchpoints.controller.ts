@@ -1,5 +1,4 @@
 import { APP_CONFIG, type AppConfig } from '@c360/config';
-import type { Touchpoint } from '@c360/domain';
 import { CurrentPrincipal, Roles, type Principal } from '@c360/access';
 import { ApiError, ApiErrorCode } from '@c360/http';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
@@ -7,7 +6,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CountryCode } from 'libphonenumber-js';
 import { IngestionMetrics } from './ingestion.metrics.js';
-import { parseTouchpoint, type FieldError, type ParsedTouchpoint } from './parse-touchpoint.js';
+import { parseTouchpoint, type FieldError, type ParsedTouchpoint, type ValidTouchpoint } from './parse-touchpoint.js';
 import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touchpoints.command.js';
 import { MAX_BATCH_SIZE, TouchpointBatchDto, TouchpointDto } from './touchpoint.dto.js';
 
@@ -54,7 +53,7 @@ export class TouchpointsController {
     }
     const refused = channelRefusal(principal, parsed.touchpoint.channel);
     if (refused) throw new ApiError(ApiErrorCode.FORBIDDEN, refused.reason);
-    const [recorded] = await this.commandBus.execute(new RecordTouchpointsCommand([parsed.touchpoint]));
+    const [recorded] = await this.commandBus.execute(new RecordTouchpointsCommand([parsed]));
     this.metrics.recorded('http', [parsed.touchpoint], [recorded!]);
     const { touchpointId: _, ...answer } = recorded!;
     return answer;
@@ -85,12 +84,12 @@ export class TouchpointsController {
       );
     }
     const results: BatchItemResult[] = new Array(items.length);
-    const valid: { index: number; touchpoint: Touchpoint }[] = [];
+    const valid: (ValidTouchpoint & { index: number })[] = [];
     items.forEach((item, index) => {
       const checked = parseTouchpoint(item, this.country);
       const refused = checked.ok ? channelRefusal(principal, checked.touchpoint.channel) : undefined;
       const parsed: ParsedTouchpoint = refused ? { ok: false, errors: [refused] } : checked;
-      if (parsed.ok) valid.push({ index, touchpoint: parsed.touchpoint });
+      if (parsed.ok) valid.push({ index, touchpoint: parsed.touchpoint, identifiers: parsed.identifiers });
       else {
         this.metrics.rejected('http', parsed.errors);
         results[index] = {
@@ -104,9 +103,7 @@ export class TouchpointsController {
         };
       }
     });
-    const recorded: RecordedTouchpoint[] = await this.commandBus.execute(
-      new RecordTouchpointsCommand(valid.map((v) => v.touchpoint)),
-    );
+    const recorded: RecordedTouchpoint[] = await this.commandBus.execute(new RecordTouchpointsCommand(valid));
     this.metrics.recorded(
       'http',
       valid.map((v) => v.touchpoint),

@@ -1,6 +1,11 @@
 import { APP_CONFIG, type AppConfig } from '@c360/config';
-import type { Touchpoint } from '@c360/domain';
-import { IngestionMetrics, parseTouchpoint, RecordTouchpointsCommand, type RecordedTouchpoint } from '@c360/ingestion';
+import {
+  IngestionMetrics,
+  parseTouchpoint,
+  RecordTouchpointsCommand,
+  type RecordedTouchpoint,
+  type ValidTouchpoint,
+} from '@c360/ingestion';
 import {
   Inject,
   Injectable,
@@ -53,10 +58,18 @@ export class KafkaIngestorService implements OnApplicationBootstrap, BeforeAppli
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       },
       {
-        parse: (body) => parseTouchpoint(body, config.DEFAULT_PHONE_COUNTRY as CountryCode),
-        record: async (touchpoints: Touchpoint[]) => {
-          const recorded: RecordedTouchpoint[] = await commandBus.execute(new RecordTouchpointsCommand(touchpoints));
-          metrics.recorded('kafka', touchpoints, recorded);
+        parse: (body) => {
+          const parsed = parseTouchpoint(body, config.DEFAULT_PHONE_COUNTRY as CountryCode);
+          if (!parsed.ok) metrics.rejected('kafka', parsed.errors);
+          return parsed;
+        },
+        record: async (valid: ValidTouchpoint[]) => {
+          const recorded: RecordedTouchpoint[] = await commandBus.execute(new RecordTouchpointsCommand(valid));
+          metrics.recorded(
+            'kafka',
+            valid.map((v) => v.touchpoint),
+            recorded,
+          );
           return recorded;
         },
         counted: (outcome, n) => n > 0 && messages.inc({ outcome }, n),

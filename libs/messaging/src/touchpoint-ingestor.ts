@@ -1,5 +1,4 @@
-import type { Touchpoint } from '@c360/domain';
-import type { ParsedTouchpoint, RecordedTouchpoint } from '@c360/ingestion';
+import type { ParsedTouchpoint, RecordedTouchpoint, ValidTouchpoint } from '@c360/ingestion';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DeadLetterReason, toDeadLetterRecord, type DeadLetter } from './dead-letter.js';
 
@@ -16,7 +15,7 @@ export interface TouchpointIngestorOptions {
 export interface IngestorHooks {
   parse(body: unknown): ParsedTouchpoint;
   /** Durable when it resolves: the offsets are committed only after. */
-  record(touchpoints: Touchpoint[]): Promise<RecordedTouchpoint[]>;
+  record(touchpoints: ValidTouchpoint[]): Promise<RecordedTouchpoint[]>;
   log: {
     info(msg: string, extra?: object): void;
     warn(msg: string, extra?: object): void;
@@ -143,8 +142,8 @@ export class TouchpointIngestor {
     }
   }
 
-  private sort(messages: KafkaMessage[]): { valid: Touchpoint[]; dead: DeadLetter[] } {
-    const valid: Touchpoint[] = [];
+  private sort(messages: KafkaMessage[]): { valid: ValidTouchpoint[]; dead: DeadLetter[] } {
+    const valid: ValidTouchpoint[] = [];
     const dead: DeadLetter[] = [];
     for (const message of messages) {
       if (!message.value || message.value.length === 0) {
@@ -172,7 +171,7 @@ export class TouchpointIngestor {
           errors: [{ field: '', reason: `the message could not be validated: ${(error as Error).message}` }],
         };
       }
-      if (parsed.ok) valid.push(parsed.touchpoint);
+      if (parsed.ok) valid.push(parsed);
       else {
         dead.push({
           message,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig, type AppConfig } from '@c360/config';
-import type { Touchpoint } from '@c360/domain';
+
 import type { EventStore } from '@c360/event-store';
 import { IdentityIndex } from '@c360/identity';
 import { parseTouchpoint, RecordTouchpointsCommand, RecordTouchpointsHandler } from '@c360/ingestion';
@@ -28,14 +27,13 @@ export function anIngestor(
   topics: ReturnType<typeof uniqueTopics>,
   identity: IdentityIndex,
 ): TouchpointIngestor {
-  const config: AppConfig = loadConfig({});
-  const handler = new RecordTouchpointsHandler(store, identity, config);
+  const handler = new RecordTouchpointsHandler(store, identity);
   return new TouchpointIngestor(
     kafka,
     { ...topics, partitions: 3, chunkSize: 100 },
     {
       parse: (body) => parseTouchpoint(body, 'ES'),
-      record: (touchpoints: Touchpoint[]) => handler.execute(new RecordTouchpointsCommand(touchpoints)),
+      record: (valid) => handler.execute(new RecordTouchpointsCommand(valid)),
       log: silentLog,
     },
   );

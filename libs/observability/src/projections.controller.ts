@@ -61,7 +61,7 @@ export class ProjectionsController {
       '`restart=true` starts it over. Readers switch to the rebuilt tables atomically when it is done.',
   })
   @ApiQuery({ name: 'restart', required: false, enum: ['true', 'false'] })
-  @ApiAcceptedResponse({ description: '{projection, started: true, resumes: bool}' })
+  @ApiAcceptedResponse({ description: '{projection, started: true}' })
   async rebuild(@Param('name') name: string, @Query('restart') restart?: string) {
     if (restart !== undefined && restart !== 'true' && restart !== 'false') {
       throw ApiError.validation([{ field: 'restart', reason: 'restart must be true or false' }]);

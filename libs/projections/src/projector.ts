@@ -100,6 +100,8 @@ export class Projector {
             });
             expected = last;
             failures = 0;
+            // A full batch means it is behind; onCaughtUp says live again right after a partial one.
+            status.state = 'catching-up';
             status.position = last;
             status.eventsProjected += events.length;
             status.lastBatchAt = new Date().toISOString();

@@ -7,7 +7,7 @@ import {
   loyaltyScore,
   upcast,
 } from '@c360/domain';
-import { EVENT_STORE, verifyChains, type EventStore, type RecordedEvent } from '@c360/event-store';
+import { EVENT_STORE, PostgresEventStore, verifyChains, type EventStore, type RecordedEvent } from '@c360/event-store';
 import { ApiError, ApiErrorCode } from '@c360/http';
 import { IdentityIndex } from '@c360/identity';
 import { CLOCK, type Clock } from '@c360/read-models';
@@ -94,11 +94,15 @@ export class CustomerHistoryController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
+    // The chain lives in the PostgreSQL store's rows; no other store can be checked this way.
+    if (!(this.store instanceof PostgresEventStore)) {
+      throw new ApiError(ApiErrorCode.NOT_SUPPORTED, 'Hash chains are kept by the PostgreSQL event store only');
+    }
     const shown = await shownCustomer(this.identity, customerId, request, response);
     const members = await this.identity.membersOf(shown);
     const streams = await verifyChains(
       (sql, params) => this.dataSource.query(sql, params),
-      (members.length ? members : [shown]).map(customerStreamId),
+      members.map(customerStreamId),
     );
     return {
       customerId: shown,
@@ -141,7 +145,7 @@ export class CustomerHistoryController {
     }
     const shown = await shownCustomer(this.identity, customerId, request, response);
     const members = await this.identity.membersOf(shown);
-    const events = (await this.readStreams(members.length ? members : [shown]))
+    const events = (await this.readStreams(members))
       .filter((e) => !types || types.has(e.type))
       .filter((e) => (!from || e.recordedAt >= from.toISOString()) && (!to || e.recordedAt < to.toISOString()));
     if (request.accepts(['application/json', 'application/x-ndjson']) === 'application/x-ndjson') {

@@ -168,8 +168,7 @@ export class CustomerProfileController {
       throw ApiError.validation([{ field: 'limit', reason: 'limit must be a whole number from 1 to 50' }]);
     }
     const shown = await shownCustomer(this.identity, customerId, request, response);
-    const members = await this.identity.membersOf(shown);
-    const streams = members.length ? members : [shown];
+    const streams = await this.identity.membersOf(shown);
     const manager = this.dataSource.manager;
     if (!(await marketingConsentOf(manager, streams))) {
       return {

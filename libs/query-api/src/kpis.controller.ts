@@ -13,10 +13,10 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQue
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { sendCsv, wantsCsv } from './csv.js';
-import { page, paging } from './paging.js';
+import { oneOf, page, paging } from './paging.js';
+import { parseInstant } from './query-values.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const MAX_CHURN_DAYS = 3650;
 const MAX_PERIODS = 1000;
 const DEFAULT_PERIODS = 12;
@@ -32,13 +32,13 @@ function instant(
   asEnd: boolean,
 ): number | undefined {
   const value = query[field];
-  if (value === undefined || value === '') return undefined;
-  const parsed = typeof value === 'string' && INSTANT.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(parsed)) {
+  const date = parseInstant(value);
+  if (date === null) {
     problems.push({ field, reason: `${field} must be a date (2024-03-31) or an ISO 8601 date-time with a zone` });
     return undefined;
   }
-  return asEnd && DATE_ONLY.test(value as string) ? parsed + DAY_MS - 1 : parsed;
+  if (date === undefined) return undefined;
+  return asEnd && DATE_ONLY.test(value as string) ? date.getTime() + DAY_MS - 1 : date.getTime();
 }
 
 function churnAfterDays(query: Record<string, unknown>, problems: FieldProblem[]): number {
@@ -61,7 +61,7 @@ interface Window {
 
 /** period, from, to and asOf, checked together: every fault is named before anything is read. */
 function periodWindow(query: Record<string, unknown>, periods: readonly KpiPeriod[], problems: FieldProblem[]) {
-  const period = choice(query, 'period', periods, 'month', problems);
+  const period = oneOf(query, 'period', periods, 'month', problems)!;
   const asOf = instant(query, 'asOf', problems, true) ?? Date.now();
   const to = instant(query, 'to', problems, true) ?? asOf;
   const from =
@@ -70,21 +70,6 @@ function periodWindow(query: Record<string, unknown>, periods: readonly KpiPerio
   else if (periodOrdinals(from, to, period).length > MAX_PERIODS)
     problems.push({ field: 'from', reason: `from and to may span at most ${MAX_PERIODS} periods` });
   return { period, from, to, asOf } satisfies Window;
-}
-
-/** One of the allowed values (the fallback when absent), or a problem named after the field. */
-function choice<T extends string>(
-  query: Record<string, unknown>,
-  field: string,
-  allowed: readonly T[],
-  fallback: T,
-  problems: FieldProblem[],
-): T {
-  const value = query[field];
-  if (value === undefined || value === '') return fallback;
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  problems.push({ field, reason: `${field} must be one of ${allowed.join(', ')}` });
-  return fallback;
 }
 
 function fail(problems: FieldProblem[]): void {
@@ -210,7 +195,7 @@ export class KpisController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const problems: FieldProblem[] = [];
-    const by = choice(query, 'by', SURVIVAL_GROUPINGS, 'none', problems);
+    const by = oneOf(query, 'by', SURVIVAL_GROUPINGS, 'none', problems)!;
     const asOf = instant(query, 'asOf', problems, true) ?? Date.now();
     const churn = churnAfterDays(query, problems);
     fail(problems);

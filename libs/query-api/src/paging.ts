@@ -1,4 +1,4 @@
-import { ApiError } from '@c360/http';
+import { ApiError, type FieldProblem } from '@c360/http';
 
 export const MAX_PAGE = 1000;
 
@@ -16,19 +16,24 @@ export function paging(query: Record<string, unknown>): { limit: number; offset:
   return { limit, offset };
 }
 
-/** One of the allowed values, or undefined when absent. */
+/**
+ * One of the allowed values, the fallback when absent. A wrong one is a 400 naming the field, or, given
+ * `problems`, is added to them (so every fault of a query is named at once) and the fallback is used.
+ */
 export function oneOf<T extends string>(
   query: Record<string, unknown>,
   field: string,
   allowed: readonly T[],
   fallback?: T,
+  problems?: FieldProblem[],
 ): T | undefined {
   const value = query[field];
   if (value === undefined || value === '') return fallback;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw ApiError.validation([{ field, reason: `${field} must be one of ${allowed.join(', ')}` }]);
-  }
-  return value as T;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  const problem = { field, reason: `${field} must be one of ${allowed.join(', ')}` };
+  if (!problems) throw ApiError.validation([problem]);
+  problems.push(problem);
+  return fallback;
 }
 
 /** A page of items and where the next starts (null on the last page). */

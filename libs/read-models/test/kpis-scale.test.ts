@@ -57,21 +57,26 @@ maybe('KPI queries at scale', () => {
 
   it('answers every KPI endpoint query, timed', async () => {
     const asOf = Date.parse('2025-12-31T00:00:00Z');
-    const timed = async (name: string, run: () => Promise<unknown>) => {
+    const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       await run();
       const t0 = performance.now();
-      await run();
-      const ms = performance.now() - t0;
-      process.stdout.write(`  ${name}: ${ms.toFixed(0)} ms at ${scale} customers\n`);
-      return ms;
+      const answer = await run();
+      process.stdout.write(`  ${name}: ${(performance.now() - t0).toFixed(0)} ms at ${scale} customers\n`);
+      return answer;
     };
     const m = dataSource.manager;
     const window = { period: 'month' as const, from: Date.parse('2024-01-01'), to: asOf, asOf };
-    await timed('kpis (24 months)', () => relationshipKpisAsOf(m, { ...window, churnAfterDays: 365 }));
-    await timed('cohorts (24 months)', () => cohortsAsOf(m, window));
-    await timed('survival by channel', () => survivalAsOf(m, 'channel', asOf, 365));
-    await timed('service impact (1 year)', () =>
+    // Timings are printed, never asserted; what is asserted is that each answer covers the planted data.
+    const kpis = await timed('kpis (24 months)', () => relationshipKpisAsOf(m, { ...window, churnAfterDays: 365 }));
+    expect(kpis.periods).toHaveLength(24);
+    expect(kpis.periods.some((p) => p.activeCustomers > 0)).toBe(true);
+    const cohorts = await timed('cohorts (24 months)', () => cohortsAsOf(m, window));
+    expect(cohorts.length).toBeGreaterThan(0);
+    const survival = await timed('survival by channel', () => survivalAsOf(m, 'channel', asOf, 365));
+    expect(survival.length).toBeGreaterThan(0);
+    const impact = await timed('service impact (1 year)', () =>
       serviceImpactAsOf(m, { from: Date.parse('2025-01-01'), to: asOf, asOf, churnAfterDays: 365 }),
     );
+    expect(impact.groups.reduce((n, g) => n + g.customers, 0)).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 import { combineProfiles, emptyCustomerProfile, type CustomerProfileState } from '@c360/domain';
 import type { EntityManager } from 'typeorm';
-import { profilePartsOf } from './customer-scores.js';
+import { profilePartsOf, type CustomerScoreRow } from './customer-scores.js';
 
 /** The 360 state of a customer as shown: its own stream's fold combined with those merged into it. */
 export async function combinedProfileOf(
@@ -25,25 +25,8 @@ export interface ScoreFilter {
   offset: number;
 }
 
-export interface RankedCustomer {
-  customerId: string;
-  loyaltyScore: number;
-  tier: string;
-  churnRisk: number;
-  churnLevel: string;
-  churnReasons: string[];
-  currency: string;
-  historicalSpend: number;
-  historicalMargin: number | null;
-  expectedValue: number;
-  orders: number;
-  lastPurchaseAt: string | null;
-  lastContactAt: string | null;
-  openComplaints: number;
-  marketingConsent: boolean;
-  mainChannel: string | null;
-  scoredAt: string;
-}
+/** A row of `c360_customer_scores` as rankings show it. */
+export type RankedCustomer = Omit<CustomerScoreRow, 'firstPurchaseAt' | 'firstContactAt'>;
 
 const ORDER: Record<RankBy, string> = {
   loyalty: 'loyalty_score DESC, customer_id',

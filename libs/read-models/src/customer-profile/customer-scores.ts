@@ -38,15 +38,11 @@ export interface CustomerScoreRow {
   scoredAt: string;
 }
 
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
 /** Pure: the score row of a (combined) profile as of `now`. */
 export function scoreRowOf(profile: CustomerProfileState, now: Date): CustomerScoreRow {
   const loyalty = loyaltyScore(profile, now);
   const churn = churnRisk(profile, now);
-  const value = customerValue(profile, now, BASE_CURRENCY);
+  const value = customerValue(profile, now, BASE_CURRENCY, { churn });
   const channels = Object.entries(profile.countsByChannel).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return {
     customerId: profile.customerId,
@@ -56,9 +52,9 @@ export function scoreRowOf(profile: CustomerProfileState, now: Date): CustomerSc
     churnLevel: churn.level,
     churnReasons: churn.reasons,
     currency: value.currency,
-    historicalSpend: round2(value.historicalSpend),
-    historicalMargin: value.historicalMargin === null ? null : round2(value.historicalMargin),
-    expectedValue: round2(value.expectedNext12Months),
+    historicalSpend: value.historicalSpend,
+    historicalMargin: value.historicalMargin,
+    expectedValue: value.expectedNext12Months,
     orders: value.orders,
     firstPurchaseAt: profile.purchases.firstAt,
     lastPurchaseAt: profile.purchases.lastAt,
@@ -127,7 +123,9 @@ export async function saveScores(manager: EntityManager, rows: CustomerScoreRow[
             first_purchase_at = EXCLUDED.first_purchase_at, last_purchase_at = EXCLUDED.last_purchase_at,
             first_contact_at = EXCLUDED.first_contact_at, last_contact_at = EXCLUDED.last_contact_at,
             open_complaints = EXCLUDED.open_complaints, marketing_consent = EXCLUDED.marketing_consent,
-            main_channel = EXCLUDED.main_channel, scored_at = EXCLUDED.scored_at`,
+            main_channel = EXCLUDED.main_channel, scored_at = EXCLUDED.scored_at
+      -- the refresher scores outside the projector: a later score is never replaced by an earlier one
+      WHERE EXCLUDED.scored_at >= s.scored_at`,
     [JSON.stringify(rows)],
   );
 }

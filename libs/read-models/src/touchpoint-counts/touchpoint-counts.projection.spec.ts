@@ -70,7 +70,8 @@ describe('countTouchpoints', () => {
 
   it('given events of types that are not touchpoints, when counted, then they are ignored', () => {
     const rows = countTouchpoints([
-      recorded('CustomerMerged', 'c-1', 'store', '2026-11-01T10:00:00.000Z'),
+      recorded('CustomersMerged', 'c-1', 'store', '2026-11-01T10:00:00.000Z'),
+      recorded('IdentityLinked', 'c-1', 'store', '2026-11-01T10:00:00.000Z'),
       recorded('PurchaseMade', 'c-1', 'store', '2026-11-02T10:00:00.000Z'),
       recorded('purchase', 'c-1', 'store', '2026-11-03T10:00:00.000Z'),
     ]);
