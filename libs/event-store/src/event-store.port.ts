@@ -92,6 +92,8 @@ export interface EventStoreCapabilities {
   atomicMultiStreamAppend: boolean;
   /** An event id is stored once in the whole store; otherwise once per stream (EventStoreDB). */
   eventIdUniqueAcrossStreams: boolean;
+  /** Each stored event carries a hash chained to its stream's previous one, checked by `verifyChains` (PostgreSQL). */
+  hashChains: boolean;
 }
 
 /**
@@ -115,6 +117,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up from `after`, then live. The handler's batch is finished before the next is read. */
   subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options?: SubscribeOptions): Subscription;
+  /** Order of two positions this store issued (or `START`): negative, zero or positive. */
+  comparePositions(a: GlobalPosition, b: GlobalPosition): number;
   health(): Promise<EventStoreHealth>;
   close(): Promise<void>;
 }

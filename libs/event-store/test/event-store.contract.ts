@@ -236,6 +236,20 @@ export function eventStoreContract(adapter: string, open: () => Promise<Contract
         );
       });
 
+      it('orders its positions as the log does: START first, then each event after the one before', async () => {
+        const prefix = `order-${randomUUID()}`;
+        await store.append(`${prefix}-a`, [anEvent(0)]);
+        await store.append(`${prefix}-b`, [anEvent(1), anEvent(2)]);
+        const events = await readAllOf(store, (e) => e.streamId.startsWith(prefix));
+        expect(events).toHaveLength(3);
+        const [first, second, third] = events.map((e) => e.position) as [string, string, string];
+        expect(store.comparePositions(START, first)).toBeLessThan(0);
+        expect(store.comparePositions(first, second)).toBeLessThan(0);
+        expect(store.comparePositions(third, second)).toBeGreaterThan(0);
+        expect(store.comparePositions(second, second)).toBe(0);
+        expect(store.comparePositions(START, START)).toBe(0);
+      });
+
       it('subscribes: catches up from a position, then follows live appends', async () => {
         const prefix = `subscribe-${randomUUID()}`;
         await store.append(`${prefix}-a`, [anEvent(1), anEvent(2)]);

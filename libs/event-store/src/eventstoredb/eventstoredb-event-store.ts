@@ -22,6 +22,7 @@ import {
   type EventStore,
   type EventStoreHealth,
   type ExpectedRevision,
+  type GlobalPosition,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -31,6 +32,7 @@ import {
   type Subscription,
 } from '../event-store.port.js';
 import {
+  comparePositions,
   fromWrongExpectedVersion,
   isAfter,
   isSystemEvent,
@@ -94,7 +96,11 @@ interface PendingEvent {
  * from the touchpointId, so a redelivery to the same stream is answered as a duplicate.
  */
 export class EventStoreDbEventStore implements EventStore {
-  readonly capabilities = { atomicMultiStreamAppend: false, eventIdUniqueAcrossStreams: false } as const;
+  readonly capabilities = {
+    atomicMultiStreamAppend: false,
+    eventIdUniqueAcrossStreams: false,
+    hashChains: false,
+  } as const;
   private readonly client: EventStoreDBClient;
   private readonly streamPrefixes?: string[];
   private readonly subscriptions = new Set<AbortController>();
@@ -268,6 +274,12 @@ export class EventStoreDbEventStore implements EventStore {
         await closed.catch(() => undefined);
       },
     };
+  }
+
+  comparePositions(a: GlobalPosition, b: GlobalPosition): number {
+    const [pa, pb] = [parsePosition(a), parsePosition(b)];
+    if (!pa || !pb) return pa ? 1 : pb ? -1 : 0;
+    return comparePositions(pa, pb);
   }
 
   /** EventStoreDB has no open transactions that hold the log back; the read proves the server answers. */

@@ -97,7 +97,11 @@ export interface PostgresEventStoreOptions {
 
 /** The PostgreSQL adapter of the event store port (schema: `postgres-event-store.schema.ts`). */
 export class PostgresEventStore implements EventStore {
-  readonly capabilities = { atomicMultiStreamAppend: true, eventIdUniqueAcrossStreams: true } as const;
+  readonly capabilities = {
+    atomicMultiStreamAppend: true,
+    eventIdUniqueAcrossStreams: true,
+    hashChains: true,
+  } as const;
   private readonly pool: pg.Pool;
   /** Open subscriptions: closing the store ends them, rather than leaving them retrying on a closed pool. */
   private readonly subscriptions = new Set<AbortController>();
@@ -259,6 +263,12 @@ export class PostgresEventStore implements EventStore {
         await closed.catch(() => undefined);
       },
     };
+  }
+
+  comparePositions(a: GlobalPosition, b: GlobalPosition): number {
+    const [ta, sa] = parsePosition(a).map(BigInt) as [bigint, bigint];
+    const [tb, sb] = parsePosition(b).map(BigInt) as [bigint, bigint];
+    return ta !== tb ? (ta < tb ? -1 : 1) : sa === sb ? 0 : sa < sb ? -1 : 1;
   }
 
   async health(): Promise<EventStoreHealth> {
