@@ -1,17 +1,20 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { InvalidConfiguration, loadConfig } from '@c360/config';
+import { IdentityIndex } from '@c360/identity';
 import { openMigratedDatabase, serviceModules } from '@c360/observability';
 import { ProjectorModule, ProjectorService } from '@c360/projections';
 import { READ_MODEL_PROJECTIONS, ScoringModule } from '@c360/read-models';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 
 const HELP = `Rebuilds a projection from the first event while the service keeps serving the current tables
 (docs/audit-and-replay.md). An interrupted rebuild resumes where it stopped; --restart starts it over.
 
   npm run rebuild -- <projection> [--restart]
   npm run rebuild -- --list
+  npm run rebuild -- --customer <id>    re-runs the per-customer projections for one customer only
 
 Uses DATABASE_URL, or the embedded database under DATA_DIR like npm start.
 `;
@@ -21,6 +24,7 @@ const { values, positionals } = parseArgs({
   options: {
     restart: { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
+    customer: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -29,7 +33,7 @@ const { values, positionals } = parseArgs({
 class RebuildModule {}
 
 const [name] = positionals;
-if (values.help || (!values.list && !name)) {
+if (values.help || (!values.list && !name && !values.customer)) {
   process.stdout.write(HELP);
   process.exit(values.help ? 0 : 2);
 }
@@ -53,6 +57,14 @@ try {
   const service = app.get(ProjectorService);
   if (values.list) {
     process.stdout.write(`${service.names.join('\n')}\n`);
+  } else if (values.customer) {
+    const identity = new IdentityIndex(app.get(DataSource));
+    const rootId = await identity.rootOf(values.customer);
+    if (rootId === undefined) throw new Error(`No customer ${values.customer}`);
+    const members = await identity.membersOf(rootId);
+    for (const result of await service.replayer.replay(members)) {
+      process.stdout.write(`${result.projection}: ${result.events} events of ${members.join(', ')} applied again\n`);
+    }
   } else {
     const started = Date.now();
     const result = await service.rebuilder.rebuild(name!, {

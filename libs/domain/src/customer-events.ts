@@ -56,9 +56,15 @@ export type CustomersUnmerged = DomainEvent<
 >;
 
 export type IdentityEvent = IdentityLinked | CustomersMerged | CustomersUnmerged;
+
+/**
+ * The customer asked to be forgotten: its key was destroyed, so the personal data of its events can no
+ * longer be read, and every read model drops it. The reason is kept for the audit: it must name no person.
+ */
+export type CustomerForgotten = DomainEvent<'CustomerForgotten', { customerId: string; reason: string }>;
 export type IdentityEventType = IdentityEvent['type'];
 
-export type CustomerEvent = TouchpointEvent | IdentityEvent;
+export type CustomerEvent = TouchpointEvent | IdentityEvent | CustomerForgotten;
 export type CustomerEventType = CustomerEvent['type'];
 
 const TOUCHPOINT_EVENT_TYPES = new Set<string>(Object.values(EVENT_TYPE_OF_TOUCHPOINT));

@@ -6,6 +6,7 @@ import {
   newCustomerIdFor,
   planIdentities,
   planIdentity,
+  type Identifier,
   type KnownIdentifier,
 } from './identity-resolution.js';
 import { InvalidIdentifier } from './customer-identity.js';
@@ -37,29 +38,37 @@ describe('identifiersOf', () => {
   });
 });
 
+/** Plans one touchpoint, `tp-1`. */
+function planOne(identifiers: Identifier[], view: Map<string, KnownIdentifier>) {
+  return planIdentity(identifiers, view, 'tp-1');
+}
+
 describe('planIdentity', () => {
   const email = { kind: 'email' as const, value: 'ana@example.com' };
   const anon = { kind: 'anonymousId' as const, value: 'a-1' };
   const crm = { kind: 'customerId' as const, value: 'crm-9' };
 
-  it('given no known identifier, a new customer gets the id derived from the most specific one', () => {
-    const plan = planIdentity([email, anon], new Map());
+  it('given no known identifier, a new customer gets an id derived from the touchpoint, not the e-mail', () => {
+    const plan = planOne([email, anon], new Map());
     expect(plan).toMatchObject({ newCustomer: true, newLinks: [email, anon], merges: [] });
-    expect(plan.customerId).toBe(newCustomerIdFor([email]));
+    expect(plan.customerId).toBe(newCustomerIdFor([email], 'tp-1'));
     expect(plan.customerId).toMatch(/^c-[0-9a-f-]{36}$/);
+    // A redelivery of the touchpoint names the same customer; another touchpoint with the same e-mail would not.
+    expect(planIdentity([email], new Map(), 'tp-1').customerId).toBe(plan.customerId);
+    expect(planIdentity([email], new Map(), 'tp-2').customerId).not.toBe(plan.customerId);
   });
 
   it('given a new customer id, it is the id of the new customer', () => {
-    expect(planIdentity([crm, email], new Map()).customerId).toBe('crm-9');
+    expect(planOne([crm, email], new Map()).customerId).toBe('crm-9');
   });
 
   it('given one known identifier, the unknown ones join its customer, even a customer id', () => {
-    const plan = planIdentity([crm, anon], known({ 'anonymousId:a-1': { customerId: 'c-anon' } }));
+    const plan = planOne([crm, anon], known({ 'anonymousId:a-1': { customerId: 'c-anon' } }));
     expect(plan).toMatchObject({ customerId: 'c-anon', newCustomer: false, newLinks: [crm], merges: [] });
   });
 
   it('given identifiers of two customers, the one known first survives and the other is merged', () => {
-    const plan = planIdentity(
+    const plan = planOne(
       [email, anon],
       known({
         'email:ana@example.com': { customerId: 'c-ana', rootSeq: 5 },
@@ -70,7 +79,7 @@ describe('planIdentity', () => {
   });
 
   it('given identifiers of two customers already shown as one, nothing is merged and the root is used', () => {
-    const plan = planIdentity(
+    const plan = planOne(
       [email, anon],
       known({
         'email:ana@example.com': { customerId: 'c-ana', rootId: 'c-root' },
@@ -81,12 +90,12 @@ describe('planIdentity', () => {
   });
 
   it('given a merged customer named alone, its touchpoint stays in its own stream, shown as the root', () => {
-    const plan = planIdentity([anon], known({ 'anonymousId:a-1': { customerId: 'c-anon', rootId: 'c-ana' } }));
+    const plan = planOne([anon], known({ 'anonymousId:a-1': { customerId: 'c-anon', rootId: 'c-ana' } }));
     expect(plan).toMatchObject({ customerId: 'c-anon', rootId: 'c-ana', newLinks: [], merges: [] });
   });
 
   it('given a link the index holds but whose event was never stored, it is to be recorded again', () => {
-    const plan = planIdentity([email], known({ 'email:ana@example.com': { customerId: 'c-ana', recorded: false } }));
+    const plan = planOne([email], known({ 'email:ana@example.com': { customerId: 'c-ana', recorded: false } }));
     expect(plan.unrecorded).toEqual([{ identifier: email, customerId: 'c-ana' }]);
   });
 });
@@ -97,7 +106,13 @@ describe('planIdentities', () => {
     const anon = { kind: 'anonymousId' as const, value: 'a-1' };
     const card = { kind: 'loyaltyCardId' as const, value: 'L-7' };
     const view = known({ 'anonymousId:a-1': { customerId: 'c-anon', rootSeq: 3 } });
-    const plans = planIdentities([[email], [email], [anon, email], [card, anon]], view);
+    const plans = planIdentities(
+      [[email], [email], [anon, email], [card, anon]].map((identifiers, i) => ({
+        identifiers,
+        touchpointId: `tp-${i}`,
+      })),
+      view,
+    );
     expect(plans[0]).toMatchObject({ newCustomer: true, newLinks: [email] });
     expect(plans[1]).toMatchObject({ customerId: plans[0]!.customerId, newCustomer: false, newLinks: [] });
     // c-anon was known before the new customer: it survives.
@@ -115,7 +130,8 @@ describe('identity events', () => {
   it('a link has one id whoever records it, so a retry stores it once', () => {
     const identifier = { kind: 'email' as const, value: 'ana@example.com' };
     const first = linkEvent({ identifier, customerId: 'c-1' }, context);
-    expect(first.eventId).toBe(eventIdForLink(identifier));
+    expect(first.eventId).toBe(eventIdForLink(identifier, 'c-1'));
+    expect(linkEvent({ identifier, customerId: 'c-2' }, context).eventId).not.toBe(first.eventId);
     expect(first).toMatchObject({
       streamId: 'customer-c-1',
       event: { type: 'IdentityLinked', data: { customerId: 'c-1', kind: 'email', value: 'ana@example.com' } },

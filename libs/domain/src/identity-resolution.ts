@@ -4,6 +4,7 @@ import { C360_NAMESPACE, InvalidIdentifier, normaliseIdentifier, PRECEDENCE } fr
 import {
   CURRENT_SCHEMA_VERSION,
   customerStreamId,
+  type CustomerForgotten,
   type CustomersMerged,
   type CustomersUnmerged,
   type EventMetadata,
@@ -34,11 +35,15 @@ export function identifiersOf(reference: CustomerReference, defaultCountry?: Cou
   return identifiers;
 }
 
-/** The id a customer first seen through these identifiers gets: the given customer id, or a hash. */
-export function newCustomerIdFor(identifiers: Identifier[]): string {
+/**
+ * The id a customer first seen in this touchpoint gets: the given customer id, or one derived from the
+ * touchpoint (so a redelivery finds the same), never from an e-mail or phone, so that the id of a
+ * forgotten customer cannot be worked out from them and a later customer with them gets a new one.
+ */
+export function newCustomerIdFor(identifiers: Identifier[], touchpointId: string): string {
   const first = identifiers[0]!;
   if (first.kind === 'customerId') return first.value;
-  return `c-${uuidV5(identifierKey(first), C360_NAMESPACE)}`;
+  return `c-${uuidV5(`customer:${touchpointId}`, C360_NAMESPACE)}`;
 }
 
 /** An identifier's owner as the index knows it: the customer it was linked to, and who shows it now. */
@@ -48,6 +53,8 @@ export interface KnownIdentifier {
   /** Order in which the root customer became known: merges keep the earliest. */
   rootSeq: number;
   recorded: boolean;
+  /** The customer was forgotten: nothing of a touchpoint naming it may be recorded. */
+  forgotten?: boolean;
 }
 
 export interface PlannedMerge {
@@ -79,7 +86,11 @@ function survivorOf(roots: Map<string, number>): string {
  * decide(ResolveIdentity): pure. Unknown identifiers join the customer the known ones name; no
  * known identifier makes a new customer; known identifiers of different customers merge them.
  */
-export function planIdentity(identifiers: Identifier[], known: ReadonlyMap<string, KnownIdentifier>): IdentityPlan {
+export function planIdentity(
+  identifiers: Identifier[],
+  known: ReadonlyMap<string, KnownIdentifier>,
+  touchpointId: string,
+): IdentityPlan {
   const owners = new Map<string, KnownIdentifier>();
   const roots = new Map<string, number>();
   const newLinks: Identifier[] = [];
@@ -95,7 +106,7 @@ export function planIdentity(identifiers: Identifier[], known: ReadonlyMap<strin
     if (!owner.recorded) unrecorded.push({ identifier, customerId: owner.customerId });
   }
   if (owners.size === 0) {
-    const customerId = newCustomerIdFor(identifiers);
+    const customerId = newCustomerIdFor(identifiers, touchpointId);
     return { customerId, rootId: customerId, newCustomer: true, newLinks, merges: [], unrecorded };
   }
   if (owners.size === 1) {
@@ -118,12 +129,15 @@ export function planIdentity(identifiers: Identifier[], known: ReadonlyMap<strin
  * Plans a batch in order against one view of the index, updating the view as it goes, so a later
  * touchpoint sees what an earlier one linked or merged.
  */
-export function planIdentities(batch: Identifier[][], known: Map<string, KnownIdentifier>): IdentityPlan[] {
+export function planIdentities(
+  batch: { identifiers: Identifier[]; touchpointId: string }[],
+  known: Map<string, KnownIdentifier>,
+): IdentityPlan[] {
   let seq = Number.MAX_SAFE_INTEGER - batch.length;
   const rootSeqs = new Map<string, number>();
   for (const k of known.values()) rootSeqs.set(k.rootId, k.rootSeq);
-  return batch.map((identifiers) => {
-    const plan = planIdentity(identifiers, known);
+  return batch.map(({ identifiers, touchpointId }) => {
+    const plan = planIdentity(identifiers, known, touchpointId);
     if (plan.newCustomer) rootSeqs.set(plan.customerId, seq++);
     for (const identifier of plan.newLinks) {
       known.set(identifierKey(identifier), {
@@ -148,9 +162,12 @@ export function planIdentities(batch: Identifier[][], known: Map<string, KnownId
   });
 }
 
-/** A link is stored once, whoever records it first: its event id derives from the identifier. */
-export function eventIdForLink(identifier: Identifier): string {
-  return uuidV5(`link:${identifierKey(identifier)}`, C360_NAMESPACE);
+/**
+ * A link is stored once, whoever records it first: its event id derives from the identifier and its
+ * customer, so the same e-mail linked again to a new customer after a forget is a new event.
+ */
+export function eventIdForLink(identifier: Identifier, customerId: string): string {
+  return uuidV5(`link:${customerId}:${identifierKey(identifier)}`, C360_NAMESPACE);
 }
 
 /** Each merge or unmerge is written to both streams, once each. */
@@ -169,7 +186,7 @@ export interface MergeRecord {
 export interface IdentityEventToRecord {
   streamId: string;
   eventId: string;
-  event: IdentityEvent;
+  event: IdentityEvent | CustomerForgotten;
 }
 
 export type IdentityEventContext = Omit<EventMetadata, 'schemaVersion' | 'touchpointId'>;
@@ -183,7 +200,11 @@ export function linkEvent(
     data: { customerId: link.customerId, kind: link.identifier.kind, value: link.identifier.value },
     metadata: { ...context, schemaVersion: CURRENT_SCHEMA_VERSION },
   };
-  return { streamId: customerStreamId(link.customerId), eventId: eventIdForLink(link.identifier), event };
+  return {
+    streamId: customerStreamId(link.customerId),
+    eventId: eventIdForLink(link.identifier, link.customerId),
+    event,
+  };
 }
 
 /** A merge or unmerge is told in both customers' streams, so each history shows it. */

@@ -10,3 +10,4 @@ export * from './churn-risk.score.js';
 export * from './upcasting.js';
 export * from './marketing-spend.js';
 export * from './kpis/index.js';
+export * from './personal-data.js';

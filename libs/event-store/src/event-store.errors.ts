@@ -17,3 +17,11 @@ export class InvalidPosition extends Error {
     super(`Not a position of this event store: ${position}`);
   }
 }
+
+/** A write to the stream of a customer who was forgotten: its key is gone, and nothing more is kept of it. */
+export class CustomerForgotten extends Error {
+  readonly code = 'CUSTOMER_FORGOTTEN';
+  constructor(readonly streamId: string) {
+    super(`The customer of stream ${streamId} asked to be forgotten: nothing more is recorded for it`);
+  }
+}

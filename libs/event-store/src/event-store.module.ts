@@ -1,18 +1,29 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from './event-store.port.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
+import { CustomerKeys } from './personal-data/customer-keys.js';
+import { ProtectedEventStore } from './personal-data/protected-event-store.js';
 import { PostgresEventStore } from './postgres/postgres-event-store.js';
 
-/** PostgreSQL (the default) on the read-model database, or EventStoreDB at its own URL. */
-export type EventStoreModuleOptions =
+/**
+ * PostgreSQL (the default) on the read-model database, or EventStoreDB at its own URL. With
+ * `customerKeysUrl`, personal data is encrypted per customer with keys kept in that PostgreSQL database.
+ */
+export type EventStoreModuleOptions = (
   | { adapter?: 'postgres'; connectionString: string; poolSize: number }
-  | { adapter: 'eventstoredb'; connectionString: string };
+  | { adapter: 'eventstoredb'; connectionString: string }
+) & { customerKeysUrl?: string };
 
-/** The adapter the options name. */
-export function openEventStore(options: EventStoreModuleOptions): EventStore {
-  return options.adapter === 'eventstoredb'
-    ? new EventStoreDbEventStore({ connectionString: options.connectionString })
-    : new PostgresEventStore({ connectionString: options.connectionString, poolSize: options.poolSize });
+/** Injection token of the per-customer keys (`CustomerKeys`), absent when personal data is not protected. */
+export const CUSTOMER_KEYS = Symbol('CUSTOMER_KEYS');
+
+/** The adapter the options name, behind the personal-data protection when `keys` are given. */
+export function openEventStore(options: EventStoreModuleOptions, keys?: CustomerKeys): EventStore {
+  const store =
+    options.adapter === 'eventstoredb'
+      ? new EventStoreDbEventStore({ connectionString: options.connectionString })
+      : new PostgresEventStore({ connectionString: options.connectionString, poolSize: options.poolSize });
+  return keys ? new ProtectedEventStore(store, keys) : store;
 }
 
 @Global()
@@ -25,11 +36,16 @@ export class EventStoreModule implements OnApplicationShutdown {
       module: EventStoreModule,
       providers: [
         {
+          provide: CUSTOMER_KEYS,
+          useFactory: () => (options.customerKeysUrl ? new CustomerKeys(options.customerKeysUrl) : null),
+        },
+        {
           provide: EVENT_STORE,
-          useFactory: () => openEventStore(options),
+          inject: [CUSTOMER_KEYS],
+          useFactory: (keys: CustomerKeys | null) => openEventStore(options, keys ?? undefined),
         },
       ],
-      exports: [EVENT_STORE],
+      exports: [EVENT_STORE, CUSTOMER_KEYS],
     };
   }
 

@@ -9,3 +9,6 @@ export * from './postgres/verify-chain.js';
 export * from './eventstoredb/eventstoredb-event-store.js';
 export { InvalidEventId } from './eventstoredb/eventstoredb-event.mapping.js';
 export * from './copy-events.js';
+export * from './personal-data/customer-keys.js';
+export * from './personal-data/customer-keys.migration.js';
+export * from './personal-data/protected-event-store.js';

@@ -14,6 +14,7 @@ const API_CODE_OF_ERROR: Record<string, ApiErrorCode> = {
   MERGE_REFUSED: ApiErrorCode.MERGE_REFUSED,
   CUSTOMER_NOT_FOUND: ApiErrorCode.NOT_FOUND,
   STALE_REVISION: ApiErrorCode.PRECONDITION_FAILED,
+  CUSTOMER_FORGOTTEN: ApiErrorCode.CUSTOMER_FORGOTTEN,
 };
 
 /** Maps every error to one response shape: `{statusCode, code, message, errors?}`; never a stack. */

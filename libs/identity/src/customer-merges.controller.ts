@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MergeCustomersCommand, UnmergeCustomersCommand, type MergeOutcome } from './customer-merge.commands.js';
+import { ForgetCustomerCommand, type ForgetOutcome } from './forget-customer.command.js';
 
 class MergeRequestDto {
   @ApiProperty({ description: 'The customer to merge into (merge) or to split off again (unmerge)', example: 'c-123' })
@@ -104,6 +105,53 @@ export class CustomerMergesController {
     const outcome = await this.commandBus.execute(command);
     response.setHeader('ETag', `"${outcome.revision}"`);
     return outcome;
+  }
+}
+
+class ForgetRequestDto {
+  @ApiProperty({
+    description: 'Why, kept in the audit trail after everything else is gone: name no person in it',
+    example: 'Erasure request 2026-118 (GDPR art. 17)',
+  })
+  reason: string;
+}
+
+@ApiTags('customers')
+@Controller('v1/customers')
+@Roles('admin')
+export class CustomerErasureController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':id/forget')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Forget a customer: the right to erasure (admin)',
+    description:
+      'Destroys the keys its personal data is encrypted with (names, contact data, addresses, free text), so ' +
+      'that data can no longer be read anywhere, even in backups of the events; removes it from every ' +
+      'per-customer read model; its e-mail, phone and cards no longer resolve to it. Customers merged into it ' +
+      'are forgotten with it. Its history stays, redacted, for auditors, and aggregates keep counting it. ' +
+      'The forget is itself an event (`CustomerForgotten`). Repeating it is harmless.',
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: "The customer's revision (the ETag of its profile)" })
+  @ApiOkResponse({ description: '{customerId, forgotten: [ids], reason, forgottenAt}' })
+  @ApiBadRequestResponse({ description: 'A missing reason' })
+  async forget(
+    @Param('id') id: string,
+    @Body() body: ForgetRequestDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ForgetOutcome> {
+    const { reason } = (body ?? {}) as { reason?: unknown };
+    if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 1000) {
+      throw ApiError.validation(
+        [{ field: 'reason', reason: 'reason must say why, in 3 to 1000 characters' }],
+        'forget request',
+      );
+    }
+    return this.commandBus.execute(
+      new ForgetCustomerCommand(id, reason.trim(), { kind: 'agent', id: principal.keyId }, parseIfMatch(ifMatch)),
+    );
   }
 }
 

@@ -19,6 +19,8 @@ export interface IdentityRequest {
 /** A plan as the index carried it out: merges got their ids. */
 export interface ResolvedIdentity extends IdentityPlan {
   mergeRecords: MergeRecord[];
+  /** The touchpoint names a forgotten customer: nothing was learnt, and it must not be recorded. */
+  forgotten?: boolean;
 }
 
 export interface CustomerRoot {
@@ -39,6 +41,39 @@ interface KnownRow {
   root_id: string;
   root_seq: string;
   recorded: boolean;
+  forgotten: boolean;
+}
+
+/**
+ * Runs `resolve` on the requests that name no forgotten customer, and answers the others as forgotten,
+ * in the order asked: a forgotten customer's identifiers never link, merge or create anything again.
+ */
+async function withoutForgotten(
+  batch: IdentityRequest[],
+  known: Map<string, KnownIdentifier>,
+  resolve: (live: IdentityRequest[]) => Promise<ResolvedIdentity[]>,
+): Promise<ResolvedIdentity[]> {
+  const forgottenOwner = (r: IdentityRequest) =>
+    r.identifiers.map((i) => known.get(identifierKey(i))).find((k) => k?.forgotten);
+  if (!batch.some(forgottenOwner)) return resolve(batch);
+  const live = batch.filter((r) => !forgottenOwner(r));
+  const resolved = live.length > 0 ? await resolve(live) : [];
+  let next = 0;
+  return batch.map((r) => {
+    const owner = forgottenOwner(r);
+    if (!owner) return resolved[next++]!;
+    const { customerId, rootId } = owner;
+    return {
+      customerId,
+      rootId,
+      newCustomer: false,
+      newLinks: [],
+      merges: [],
+      unrecorded: [],
+      mergeRecords: [],
+      forgotten: true,
+    };
+  });
 }
 
 /**
@@ -51,19 +86,21 @@ export class IdentityIndex {
   constructor(private readonly dataSource: DataSource) {}
 
   async resolve(batch: IdentityRequest[]): Promise<ResolvedIdentity[]> {
-    const identifiers = batch.flatMap((r) => r.identifiers);
-    const plans = planIdentities(
-      batch.map((r) => r.identifiers),
-      await this.known(this.dataSource.manager, identifiers),
+    const known = await this.known(
+      this.dataSource.manager,
+      batch.flatMap((r) => r.identifiers),
     );
-    const learnsNothing = plans.every(
-      (p) => !p.newCustomer && p.newLinks.length === 0 && p.merges.length === 0 && p.unrecorded.length === 0,
-    );
-    if (learnsNothing) return plans.map((p) => ({ ...p, mergeRecords: [] }));
-    if (plans.every((p) => p.merges.length === 0 && p.unrecorded.length === 0) && (await this.claim(plans))) {
-      return plans.map((p) => ({ ...p, mergeRecords: [] }));
-    }
-    return this.retrying(() => this.dataSource.transaction((manager) => this.resolveLocked(manager, batch)));
+    return withoutForgotten(batch, known, async (live) => {
+      const plans = planIdentities(live, known);
+      const learnsNothing = plans.every(
+        (p) => !p.newCustomer && p.newLinks.length === 0 && p.merges.length === 0 && p.unrecorded.length === 0,
+      );
+      if (learnsNothing) return plans.map((p) => ({ ...p, mergeRecords: [] }));
+      if (plans.every((p) => p.merges.length === 0 && p.unrecorded.length === 0) && (await this.claim(plans))) {
+        return plans.map((p) => ({ ...p, mergeRecords: [] }));
+      }
+      return this.retrying(() => this.dataSource.transaction((manager) => this.resolveLocked(manager, live)));
+    });
   }
 
   /** New customers and links only: claimed in one statement, or not at all when someone came first. */
@@ -111,10 +148,19 @@ export class IdentityIndex {
   async lookup(identifier: Identifier): Promise<CustomerRoot | undefined> {
     const rows = (await this.dataSource.query(
       `SELECT c.customer_id, c.root_id FROM c360_identifiers i JOIN c360_customers c USING (customer_id)
-        WHERE i.kind = $1 AND i.value = $2`,
+        WHERE i.kind = $1 AND i.value = $2 AND c.forgotten_at IS NULL`,
       [identifier.kind, identifier.value],
     )) as { customer_id: string; root_id: string }[];
     return rows[0] && { customerId: rows[0].customer_id, rootId: rows[0].root_id };
+  }
+
+  /** The customer as the index knows it: who it is shown as, and whether it was forgotten. */
+  async customer(customerId: string): Promise<{ rootId: string; forgotten: boolean } | undefined> {
+    const rows = (await this.dataSource.query(
+      'SELECT root_id, forgotten_at IS NOT NULL AS forgotten FROM c360_customers WHERE customer_id = $1',
+      [customerId],
+    )) as { root_id: string; forgotten: boolean }[];
+    return rows[0] && { rootId: rows[0].root_id, forgotten: rows[0].forgotten };
   }
 
   async rootOf(customerId: string): Promise<string | undefined> {
@@ -148,10 +194,16 @@ export class IdentityIndex {
   private async resolveLocked(manager: EntityManager, batch: IdentityRequest[]): Promise<ResolvedIdentity[]> {
     const identifiers = batch.flatMap((r) => r.identifiers);
     await manager.query('SELECT c360_lock_identifiers($1::text[])', [identifiers.map(identifierKey)]);
-    const plans = planIdentities(
-      batch.map((r) => r.identifiers),
-      await this.known(manager, identifiers),
-    );
+    const known = await this.known(manager, identifiers);
+    return withoutForgotten(batch, known, (live) => this.resolveLockedLive(manager, live, known));
+  }
+
+  private async resolveLockedLive(
+    manager: EntityManager,
+    batch: IdentityRequest[],
+    known: Map<string, KnownIdentifier>,
+  ): Promise<ResolvedIdentity[]> {
+    const plans = planIdentities(batch, known);
 
     const newCustomers = [...new Set(plans.filter((p) => p.newCustomer).map((p) => p.customerId))];
     if (newCustomers.length > 0) {
@@ -238,13 +290,47 @@ export class IdentityIndex {
   async lockCustomers(
     manager: EntityManager,
     customerIds: string[],
-  ): Promise<Map<string, { rootId: string; mergedInto: string | null }>> {
+  ): Promise<Map<string, { rootId: string; mergedInto: string | null; forgotten: boolean }>> {
     const rows = (await manager.query(
-      `SELECT customer_id, root_id, merged_into FROM c360_customers WHERE customer_id = ANY($1::text[])
+      `SELECT customer_id, root_id, merged_into, forgotten_at IS NOT NULL AS forgotten
+         FROM c360_customers WHERE customer_id = ANY($1::text[])
         ORDER BY customer_id FOR UPDATE`,
       [[...new Set(customerIds)]],
-    )) as { customer_id: string; root_id: string; merged_into: string | null }[];
-    return new Map(rows.map((r) => [r.customer_id, { rootId: r.root_id, mergedInto: r.merged_into }]));
+    )) as { customer_id: string; root_id: string; merged_into: string | null; forgotten: boolean }[];
+    return new Map(
+      rows.map((r) => [r.customer_id, { rootId: r.root_id, mergedInto: r.merged_into, forgotten: r.forgotten }]),
+    );
+  }
+
+  /**
+   * Forgets these customers (a root and everything shown as it), under the locks of their identifiers:
+   * their e-mails, phones, cards and anonymous ids no longer resolve, so a touchpoint naming them makes a
+   * new customer; a touchpoint naming their customer id is refused; merges with them are refused.
+   */
+  async forgetLocked(manager: EntityManager, customerIds: string[]): Promise<void> {
+    const held = (await manager.query('SELECT kind, value FROM c360_identifiers WHERE customer_id = ANY($1::text[])', [
+      customerIds,
+    ])) as Identifier[];
+    await manager.query('SELECT c360_lock_identifiers($1::text[])', [held.map(identifierKey)]);
+    await manager.query(`DELETE FROM c360_identifiers WHERE customer_id = ANY($1::text[]) AND kind <> 'customerId'`, [
+      customerIds,
+    ]);
+    // Their own ids stay known, as forgotten, so that naming one is refused rather than starting it again.
+    await manager.query(
+      `INSERT INTO c360_identifiers (kind, value, customer_id, recorded)
+       SELECT 'customerId', c, c, true FROM unnest($1::text[]) AS c ON CONFLICT (kind, value) DO NOTHING`,
+      [customerIds],
+    );
+    await manager.query(
+      'UPDATE c360_customers SET forgotten_at = coalesce(forgotten_at, now()) WHERE customer_id = ANY($1::text[])',
+      [customerIds],
+    );
+    // Nothing is to be told of them any more: the sweep must not try to append to their closed streams.
+    await manager.query(
+      `UPDATE c360_merges SET recorded = true, unmerge_recorded = true
+        WHERE survivor_id = ANY($1::text[]) OR merged_id = ANY($1::text[])`,
+      [customerIds],
+    );
   }
 
   /** The merge that put this customer under another, if it stands. */
@@ -282,7 +368,8 @@ export class IdentityIndex {
     const known = new Map<string, KnownIdentifier>();
     if (identifiers.length === 0) return known;
     const rows = (await manager.query(
-      `SELECT i.kind, i.value, i.customer_id, c.root_id, r.seq AS root_seq, i.recorded
+      `SELECT i.kind, i.value, i.customer_id, c.root_id, r.seq AS root_seq, i.recorded,
+              c.forgotten_at IS NOT NULL AS forgotten
          FROM unnest($1::text[], $2::text[]) AS k(kind, value)
          JOIN c360_identifiers i ON i.kind = k.kind AND i.value = k.value
          JOIN c360_customers c ON c.customer_id = i.customer_id
@@ -295,6 +382,7 @@ export class IdentityIndex {
         rootId: row.root_id,
         rootSeq: Number(row.root_seq),
         recorded: row.recorded,
+        forgotten: row.forgotten,
       });
     }
     return known;

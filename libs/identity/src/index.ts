@@ -9,3 +9,6 @@ export * from './pending-identity-events.sweep.js';
 export * from './identity.module.js';
 export * from './customer-merges.controller.js';
 export { toStreamWrites } from './record-identity-events.js';
+export * from './forget-customer.command.js';
+export * from './forget-customer.handler.js';
+export * from './forgotten-customers.migration.js';

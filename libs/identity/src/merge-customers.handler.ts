@@ -26,6 +26,12 @@ export class MergeCustomersHandler implements ICommandHandler<MergeCustomersComm
         for (const id of [survivorId, mergedId]) if (!rows.has(id)) throw new CustomerNotFound(id);
         const survivor = rows.get(survivorId)!;
         const merged = rows.get(mergedId)!;
+        for (const [id, row] of [
+          [survivorId, survivor],
+          [mergedId, merged],
+        ] as const) {
+          if (row.forgotten) throw new MergeRefused(`Customer ${id} was forgotten: it can be merged with no one`);
+        }
         if (survivor.mergedInto !== null) {
           throw new MergeRefused(
             `Customer ${survivorId} was itself merged into ${survivor.rootId}: merge into ${survivor.rootId} instead`,

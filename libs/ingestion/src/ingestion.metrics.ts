@@ -2,7 +2,7 @@ import type { Touchpoint } from '@c360/domain';
 import { Injectable } from '@nestjs/common';
 import { Counter, register } from 'prom-client';
 import type { FieldError } from './parse-touchpoint.js';
-import type { RecordedTouchpoint } from './record-touchpoints.command.js';
+import { isRefused, type RecordedTouchpoint } from './record-touchpoints.command.js';
 
 function counter(name: string, help: string, labelNames: string[]): Counter {
   return (register.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, labelNames });
@@ -24,7 +24,11 @@ export class IngestionMetrics {
 
   recorded(source: string, touchpoints: Touchpoint[], results: RecordedTouchpoint[]): void {
     results.forEach((r, i) =>
-      this.touchpoints.inc({ source, channel: touchpoints[i]!.channel, outcome: r.duplicate ? 'duplicate' : 'stored' }),
+      this.touchpoints.inc({
+        source,
+        channel: touchpoints[i]!.channel,
+        outcome: isRefused(r) ? 'rejected' : r.duplicate ? 'duplicate' : 'stored',
+      }),
     );
   }
 

@@ -11,6 +11,11 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touchpoints.command.js';
 
+const FORGOTTEN = {
+  field: 'customer',
+  reason: 'the customer it names asked to be forgotten: nothing more is recorded for it',
+};
+
 /** What the index learnt from a touchpoint, told as events in the same append as the touchpoint. */
 function identityEventsOf(touchpoint: Touchpoint, resolved: ResolvedIdentity): IdentityEventToRecord[] {
   const context = {
@@ -36,12 +41,24 @@ export class RecordTouchpointsHandler implements ICommandHandler<RecordTouchpoin
     private readonly identity: IdentityIndex,
   ) {}
 
-  async execute({ touchpoints: valid }: RecordTouchpointsCommand): Promise<RecordedTouchpoint[]> {
-    if (valid.length === 0) return [];
-    const touchpoints = valid.map((v) => v.touchpoint);
-    const resolved = await this.identity.resolve(
-      valid.map((v) => ({ identifiers: v.identifiers, touchpointId: v.touchpoint.touchpointId })),
+  async execute({ touchpoints: asked }: RecordTouchpointsCommand): Promise<RecordedTouchpoint[]> {
+    if (asked.length === 0) return [];
+    const identities = await this.identity.resolve(
+      asked.map((v) => ({ identifiers: v.identifiers, touchpointId: v.touchpoint.touchpointId })),
     );
+    const live = asked.flatMap((v, i) => (identities[i]!.forgotten ? [] : [i]));
+    const stored = await this.record(
+      live.map((i) => asked[i]!.touchpoint),
+      live.map((i) => identities[i]!),
+    );
+    let next = 0;
+    return asked.map((v, i) =>
+      identities[i]!.forgotten ? { touchpointId: v.touchpoint.touchpointId, refused: FORGOTTEN } : stored[next++]!,
+    );
+  }
+
+  private async record(touchpoints: Touchpoint[], resolved: ResolvedIdentity[]): Promise<RecordedTouchpoint[]> {
+    if (touchpoints.length === 0) return [];
     const decisions = touchpoints.map((t, i) => decideRecordTouchpoint(t, resolved[i]!.customerId));
     const identityWrites = toStreamWrites(touchpoints.flatMap((t, i) => identityEventsOf(t, resolved[i]!)));
     const results = await this.store.appendMany([

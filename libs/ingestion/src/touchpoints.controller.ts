@@ -7,7 +7,12 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiT
 import type { CountryCode } from 'libphonenumber-js';
 import { IngestionMetrics } from './ingestion.metrics.js';
 import { parseTouchpoint, type FieldError, type ParsedTouchpoint, type ValidTouchpoint } from './parse-touchpoint.js';
-import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touchpoints.command.js';
+import {
+  isRefused,
+  RecordTouchpointsCommand,
+  type RecordedTouchpoint,
+  type StoredTouchpoint,
+} from './record-touchpoints.command.js';
 import { MAX_BATCH_SIZE, TouchpointBatchDto, TouchpointDto } from './touchpoint.dto.js';
 
 export interface BatchItemResult {
@@ -45,7 +50,7 @@ export class TouchpointsController {
   async recordOne(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<Omit<RecordedTouchpoint, 'touchpointId'>> {
+  ): Promise<Omit<StoredTouchpoint, 'touchpointId'>> {
     const parsed = parseTouchpoint(body, this.country);
     if (!parsed.ok) {
       this.metrics.rejected('http', parsed.errors);
@@ -55,7 +60,9 @@ export class TouchpointsController {
     if (refused) throw new ApiError(ApiErrorCode.FORBIDDEN, refused.reason);
     const [recorded] = await this.commandBus.execute(new RecordTouchpointsCommand([parsed]));
     this.metrics.recorded('http', [parsed.touchpoint], [recorded!]);
-    const { touchpointId: _, ...answer } = recorded!;
+    if (isRefused(recorded!))
+      throw new ApiError(ApiErrorCode.CUSTOMER_FORGOTTEN, `The touchpoint is refused: ${recorded.refused.reason}`);
+    const { touchpointId: _, ...answer } = recorded;
     return answer;
   }
 
@@ -111,7 +118,9 @@ export class TouchpointsController {
     );
     recorded.forEach((r, i) => {
       const index = valid[i]!.index;
-      results[index] = { index, status: r.duplicate ? 'duplicate' : 'accepted', ...r };
+      results[index] = isRefused(r)
+        ? { index, status: 'rejected', touchpointId: r.touchpointId, errors: [r.refused] }
+        : { index, status: r.duplicate ? 'duplicate' : 'accepted', ...r };
     });
     return {
       accepted: results.filter((r) => r.status === 'accepted').length,

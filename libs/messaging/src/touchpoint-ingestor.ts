@@ -1,4 +1,4 @@
-import type { ParsedTouchpoint, RecordedTouchpoint, ValidTouchpoint } from '@c360/ingestion';
+import { isRefused, type ParsedTouchpoint, type RecordedTouchpoint, type ValidTouchpoint } from '@c360/ingestion';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DeadLetterReason, toDeadLetterRecord, type DeadLetter } from './dead-letter.js';
 
@@ -115,7 +115,7 @@ export class TouchpointIngestor {
     for (let start = 0; start < batch.messages.length; start += this.options.chunkSize) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + this.options.chunkSize);
-      const { valid, dead } = this.sort(chunk);
+      const { valid, validMessages, dead } = this.sort(chunk);
       const keepGoing = () => isRunning() && !isStale();
       try {
         if (dead.length > 0) {
@@ -130,6 +130,22 @@ export class TouchpointIngestor {
         const recorded = valid.length
           ? await this.retrying('appending', keepGoing, heartbeat, () => this.hooks.record(valid))
           : [];
+        // Refused after validation (a forgotten customer): dead-lettered before the offset moves past them.
+        const refused: DeadLetter[] = recorded.flatMap((r, i) =>
+          isRefused(r)
+            ? [{ message: validMessages[i]!, reason: DeadLetterReason.CUSTOMER_FORGOTTEN, detail: r.refused.reason }]
+            : [],
+        );
+        if (refused.length > 0) {
+          await this.retrying('dead-lettering', keepGoing, heartbeat, () =>
+            this.producer.send({
+              topic: this.options.dlqTopic,
+              acks: -1,
+              messages: refused.map((d) => toDeadLetterRecord(d, topic, partition)),
+            }),
+          );
+          dead.push(...refused);
+        }
         const last = chunk[chunk.length - 1]!.offset;
         await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
         resolveOffset(last);
@@ -142,8 +158,13 @@ export class TouchpointIngestor {
     }
   }
 
-  private sort(messages: KafkaMessage[]): { valid: ValidTouchpoint[]; dead: DeadLetter[] } {
+  private sort(messages: KafkaMessage[]): {
+    valid: ValidTouchpoint[];
+    validMessages: KafkaMessage[];
+    dead: DeadLetter[];
+  } {
     const valid: ValidTouchpoint[] = [];
+    const validMessages: KafkaMessage[] = [];
     const dead: DeadLetter[] = [];
     for (const message of messages) {
       if (!message.value || message.value.length === 0) {
@@ -171,8 +192,10 @@ export class TouchpointIngestor {
           errors: [{ field: '', reason: `the message could not be validated: ${(error as Error).message}` }],
         };
       }
-      if (parsed.ok) valid.push(parsed);
-      else {
+      if (parsed.ok) {
+        valid.push(parsed);
+        validMessages.push(message);
+      } else {
         dead.push({
           message,
           reason: DeadLetterReason.VALIDATION_FAILED,
@@ -181,7 +204,7 @@ export class TouchpointIngestor {
         });
       }
     }
-    return { valid, dead };
+    return { valid, validMessages, dead };
   }
 
   /** Transient failures (database or broker down) are retried with backoff, without committing. */
@@ -217,11 +240,12 @@ export class TouchpointIngestor {
   }
 
   private count(recorded: RecordedTouchpoint[], dead: DeadLetter[]): void {
-    const duplicates = recorded.filter((r) => r.duplicate).length;
-    this.status.stored += recorded.length - duplicates;
+    const stored = recorded.filter((r) => !isRefused(r));
+    const duplicates = stored.filter((r) => !isRefused(r) && r.duplicate).length;
+    this.status.stored += stored.length - duplicates;
     this.status.duplicates += duplicates;
     this.status.deadLettered += dead.length;
-    this.hooks.counted?.('stored', recorded.length - duplicates);
+    this.hooks.counted?.('stored', stored.length - duplicates);
     this.hooks.counted?.('duplicate', duplicates);
     for (const d of dead) this.hooks.counted?.(d.reason, 1);
   }

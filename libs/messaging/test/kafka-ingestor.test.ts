@@ -167,6 +167,31 @@ describe('Kafka ingestion against a real broker', () => {
     expect(header(dead[0]!, DLQ_HEADERS.partition)).toMatch(/^\d+$/);
   });
 
+  it('dead-letters a touchpoint naming a forgotten customer, and ingests the others', async () => {
+    const topics = uniqueTopics();
+    const ingestor = await startIngestor(topics);
+    const customerId = `crm-${randomUUID().slice(0, 8)}`;
+    await publishRaw(topics.topic, [JSON.stringify(aCall({ customer: { customerId } }))]);
+    await eventually(
+      async () => ingestor.status.stored,
+      (n) => n === 1,
+      { what: 'the first call' },
+    );
+    await identity.dataSource.transaction((manager) => identity.identity.forgetLocked(manager, [customerId]));
+    const other = aPurchase();
+    await publishRaw(topics.topic, [JSON.stringify(aCall({ customer: { customerId } })), JSON.stringify(other)]);
+    await eventually(
+      async () => ingestor.status.stored + ingestor.status.deadLettered,
+      (n) => n === 3,
+      { what: 'both later messages' },
+    );
+    expect(ingestor.status).toMatchObject({ stored: 2, deadLettered: 1 });
+    expect(await eventsOf([other.touchpointId as string])).toHaveLength(1);
+    const [dead] = await readTopic(kafka, topics.dlqTopic, 1);
+    expect(dead!.headers?.[DLQ_HEADERS.reason]?.toString()).toBe('CUSTOMER_FORGOTTEN');
+    expect(dead!.headers?.[DLQ_HEADERS.detail]?.toString()).toContain('asked to be forgotten');
+  });
+
   it('loses nothing while the database is unavailable, and stores it once it is back', async () => {
     const topics = uniqueTopics();
     const ingestor = await startIngestor(topics);

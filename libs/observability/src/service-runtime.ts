@@ -25,11 +25,12 @@ export function serviceModules(config: AppConfig, databaseUrl: string, processNa
       },
     }),
     CqrsModule.forRoot(),
-    EventStoreModule.forRoot(
-      config.EVENT_STORE === 'eventstoredb'
+    EventStoreModule.forRoot({
+      ...(config.EVENT_STORE === 'eventstoredb'
         ? { adapter: 'eventstoredb', connectionString: config.EVENTSTORE_URL! }
-        : { connectionString: databaseUrl, poolSize: config.DATABASE_POOL_SIZE },
-    ),
+        : { connectionString: databaseUrl, poolSize: config.DATABASE_POOL_SIZE }),
+      customerKeysUrl: databaseUrl,
+    }),
   ];
 }
 

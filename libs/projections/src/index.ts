@@ -4,3 +4,4 @@ export * from './projection-checkpoint.entity.js';
 export * from './create-projection-checkpoints.migration.js';
 export * from './projector.module.js';
 export * from './projection-rebuilder.js';
+export * from './customer-replayer.js';

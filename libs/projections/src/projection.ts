@@ -13,4 +13,19 @@ export interface Projection {
   /** The tables it alone writes: a rebuild fills fresh copies of them, then swaps them in. */
   readonly tables: readonly string[];
   apply(events: RecordedEvent[], manager: EntityManager): Promise<void>;
+  /**
+   * Per-customer read models only: drops these customers' rows, so that replaying their streams through
+   * `apply` builds them again. Absent where rows mix customers (counts, aggregates): those rebuild whole.
+   */
+  removeCustomers?(customerIds: string[], manager: EntityManager): Promise<void>;
+}
+
+/** The customers of a batch's `CustomerForgotten` events: every read model drops what it holds of them. */
+export function forgottenIn(events: RecordedEvent[]): string[] {
+  return events.filter((e) => e.type === 'CustomerForgotten').map((e) => (e.data as { customerId: string }).customerId);
+}
+
+/** An event of a forgotten customer's stream: per-customer read models leave it out. */
+export function ofForgottenCustomer(event: RecordedEvent): boolean {
+  return event.metadata.forgotten === true;
 }

@@ -11,6 +11,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CustomerReplayer } from './customer-replayer.js';
 import { PROJECTIONS, type Projection } from './projection.js';
 import { ProjectionRebuilder } from './projection-rebuilder.js';
 import { Projector } from './projector.js';
@@ -20,6 +21,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger('Projector');
   readonly projector: Projector;
   readonly rebuilder: ProjectionRebuilder;
+  readonly replayer: CustomerReplayer;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -28,6 +30,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.rebuilder = new ProjectionRebuilder(store, dataSource, projections);
+    this.replayer = new CustomerReplayer(store, dataSource, projections);
     this.projector = new Projector(store, dataSource, projections, {
       batchSize: config.PROJECTOR_BATCH_SIZE,
       idleDelayMs: config.PROJECTOR_IDLE_DELAY_MS,

@@ -7,11 +7,12 @@ import {
   loyaltyScore,
   upcast,
 } from '@c360/domain';
-import { EVENT_STORE, PostgresEventStore, verifyChains, type EventStore, type RecordedEvent } from '@c360/event-store';
+import { EVENT_STORE, verifyChains, type EventStore, type RecordedEvent } from '@c360/event-store';
 import { ApiError, ApiErrorCode } from '@c360/http';
 import { IdentityIndex } from '@c360/identity';
+import { ProjectorService } from '@c360/projections';
 import { CLOCK, type Clock } from '@c360/read-models';
-import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -37,6 +38,8 @@ export interface HistoryItem {
   correlationId: string | null;
   causationId: string | null;
   schemaVersion: number | null;
+  /** The customer was forgotten: personal fields read `[redacted]`. */
+  forgotten: boolean;
   data: unknown;
 }
 
@@ -57,6 +60,7 @@ function historyItem(e: RecordedEvent): HistoryItem {
     correlationId: text(m.correlationId),
     causationId: text(m.causationId),
     schemaVersion: typeof m.schemaVersion === 'number' ? m.schemaVersion : null,
+    forgotten: m.forgotten === true,
     data: e.data,
   };
 }
@@ -79,7 +83,29 @@ export class CustomerHistoryController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly dataSource: DataSource,
+    private readonly projector: ProjectorService,
   ) {}
+
+  @Post(':customerId/replay')
+  @Roles()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Re-runs the per-customer projections over this customer's streams (admin)",
+    description:
+      "Drops the customer's rows of each per-customer read model (timeline, profile and scores) and applies its " +
+      'events again, up to where each projection stands, while the projector waits: a repair for one customer ' +
+      'without a full rebuild. Aggregates (counts, cross-sell, KPIs) are rebuilt whole, with POST /v1/projections/:name/rebuild.',
+  })
+  @ApiOkResponse({ description: '{customerId, streams: [ids], projections: [{projection, events}]}' })
+  async replay(
+    @Param('customerId') customerId: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const shown = await shownCustomer(this.identity, customerId, request, response);
+    const members = await this.identity.membersOf(shown);
+    return { customerId: shown, streams: members, projections: await this.projector.replayer.replay(members) };
+  }
 
   @Get(':customerId/history/verify')
   @ApiOperation({
@@ -95,10 +121,10 @@ export class CustomerHistoryController {
     @Res({ passthrough: true }) response: Response,
   ) {
     // The chain lives in the PostgreSQL store's rows; no other store can be checked this way.
-    if (!(this.store instanceof PostgresEventStore)) {
+    if (!this.store.capabilities.hashChains) {
       throw new ApiError(ApiErrorCode.NOT_SUPPORTED, 'Hash chains are kept by the PostgreSQL event store only');
     }
-    const shown = await shownCustomer(this.identity, customerId, request, response);
+    const shown = await shownCustomer(this.identity, customerId, request, response, { forgotten: 'shown' });
     const members = await this.identity.membersOf(shown);
     const streams = await verifyChains(
       (sql, params) => this.dataSource.query(sql, params),
@@ -143,7 +169,7 @@ export class CustomerHistoryController {
     if (!Number.isInteger(start) || start < 0) {
       throw ApiError.validation([{ field: 'cursor', reason: 'cursor is not one this endpoint gave' }]);
     }
-    const shown = await shownCustomer(this.identity, customerId, request, response);
+    const shown = await shownCustomer(this.identity, customerId, request, response, { forgotten: 'shown' });
     const members = await this.identity.membersOf(shown);
     const events = (await this.readStreams(members))
       .filter((e) => !types || types.has(e.type))
@@ -177,8 +203,10 @@ export class CustomerHistoryController {
       throw ApiError.validation([{ field: 'by', reason: 'by must be one of recorded, occurred' }]);
     }
     if (asOf > this.clock()) throw ApiError.validation([{ field: 'asOf', reason: 'asOf must not be in the future' }]);
-    if ((await this.identity.rootOf(customerId)) === undefined) {
-      throw new ApiError(ApiErrorCode.NOT_FOUND, `No customer ${customerId}`);
+    const customer = await this.identity.customer(customerId);
+    if (customer === undefined) throw new ApiError(ApiErrorCode.NOT_FOUND, `No customer ${customerId}`);
+    if (customer.forgotten) {
+      throw new ApiError(ApiErrorCode.CUSTOMER_FORGOTTEN, `Customer ${customerId} asked to be forgotten`);
     }
     const { rootId, members } = await this.identity.membersAsOf(customerId, asOf);
     const cutoff = asOf.toISOString();

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@c360/event-store';
-import type { Projection } from '@c360/projections';
+import { forgottenIn, type Projection } from '@c360/projections';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { countChanges, foldCrossSellBatch, type OwnershipTransition } from './cross-sell.affinity.js';
@@ -68,6 +68,13 @@ export class CrossSellProjection implements Projection {
           WHERE EXCLUDED.occurred_at >= c.occurred_at`,
         [JSON.stringify(batch.consents)],
       );
+    // The owner and pair counts keep what a forgotten customer bought; nothing names it any more.
+    const forgotten = forgottenIn(events);
+    if (forgotten.length > 0) {
+      for (const table of ['c360_cross_sell_holdings', 'c360_cross_sell_marketing_consents']) {
+        await manager.query(`DELETE FROM ${table} WHERE customer_id = ANY($1::text[])`, [forgotten]);
+      }
+    }
   }
 
   /** Adds the batch's net quantities and answers which holdings crossed zero, either way. */

@@ -1,7 +1,7 @@
 import { combineProfiles, emptyCustomerProfile, evolveCustomerProfile, type CustomerProfileState } from '@c360/domain';
 import { CUSTOMER_STREAM_PREFIX } from '@c360/domain';
 import type { RecordedEvent } from '@c360/event-store';
-import type { Projection } from '@c360/projections';
+import { forgottenIn, ofForgottenCustomer, type Projection } from '@c360/projections';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, profilePartsOf, rootsOf, saveScores, scoreRowOf, type Clock } from './customer-scores.js';
@@ -20,12 +20,14 @@ export class CustomerProfileProjection implements Projection {
   async apply(events: RecordedEvent[], manager: EntityManager): Promise<void> {
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
-      if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX)) continue;
+      if (!event.streamId.startsWith(CUSTOMER_STREAM_PREFIX) || ofForgottenCustomer(event)) continue;
       const customerId = event.streamId.slice(CUSTOMER_STREAM_PREFIX.length);
       const list = byStream.get(customerId) ?? [];
       list.push(event);
       byStream.set(customerId, list);
     }
+    const forgotten = forgottenIn(events);
+    if (forgotten.length > 0) await this.removeCustomers(forgotten, manager);
     if (byStream.size === 0) return;
     const customerIds = [...byStream.keys()];
 
@@ -46,6 +48,11 @@ export class CustomerProfileProjection implements Projection {
       [JSON.stringify(updated)],
     );
     await refreshScores(manager, customerIds, this.clock());
+  }
+
+  async removeCustomers(customerIds: string[], manager: EntityManager): Promise<void> {
+    await manager.query('DELETE FROM c360_customer_profiles WHERE customer_id = ANY($1::text[])', [customerIds]);
+    await manager.query('DELETE FROM c360_customer_scores WHERE customer_id = ANY($1::text[])', [customerIds]);
   }
 }
 
