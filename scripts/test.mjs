@@ -1,7 +1,7 @@
 // `npm test`: the whole suite against real servers. Without TEST_DATABASE_URL it starts a throwaway
 // embedded PostgreSQL of its own; without TEST_KAFKA_BROKERS, a throwaway Kafka broker (jars from Maven
 // Central); and it installs kcat, the third-party client one test publishes with. A fresh machine needs
-// nothing else but Node.js, Java and Maven.
+// nothing else but Node.js, Java and Maven. As root it also installs Chromium for the console's browser tests.
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +40,22 @@ try {
     stdio: 'inherit',
     shell: '/bin/bash',
   });
+}
+
+// The web console's browser tests drive Debian's Chromium (npm cannot download a browser here).
+if (!existsSync('/usr/bin/chromium')) {
+  if (process.getuid?.() !== 0) {
+    console.warn('Chromium is missing: the console browser tests will be skipped (Debian: apt-get install chromium).');
+  } else {
+    console.log('Installing Chromium (Debian package)…');
+    execSync(
+      '(apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) > /dev/null',
+      {
+        stdio: 'inherit',
+        shell: '/bin/bash',
+      },
+    );
+  }
 }
 
 env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim();

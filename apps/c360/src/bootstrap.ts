@@ -45,7 +45,7 @@ export async function startService(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  configureHttp(app, { corsOrigins: config.CORS_ORIGINS });
+  configureHttp(app, { corsOrigins: config.CORS_ORIGINS, consoleDir: config.CONSOLE_DIR });
   await ensureAdminKey(app, config, say);
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address() as { port: number };

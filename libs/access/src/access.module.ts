@@ -5,11 +5,12 @@ import { DataSource } from 'typeorm';
 import { AccessGuard } from './access.guard.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeys } from './api-keys.service.js';
+import { CurrentKeyController } from './current-key.controller.js';
 
 /** Keys, roles and the rate limit per key, for every HTTP route. */
 @Global()
 @Module({
-  controllers: [ApiKeysController],
+  controllers: [CurrentKeyController, ApiKeysController],
   providers: [
     {
       provide: ApiKeys,

@@ -5,4 +5,5 @@ export * from './api-keys.service.js';
 export * from './access.guard.js';
 export * from './current-principal.decorator.js';
 export * from './api-keys.controller.js';
+export * from './current-key.controller.js';
 export * from './access.module.js';

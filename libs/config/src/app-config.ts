@@ -38,6 +38,10 @@ export class AppConfig {
   @IsString()
   DATA_DIR = '.data';
 
+  /** The web console's build (npm run build:console), served at /console. */
+  @IsString()
+  CONSOLE_DIR = 'dist/console';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -1,11 +1,34 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { HttpErrorFilter } from './http-error.filter.js';
 
-/** Security headers, CORS, body limits, the error filter and the OpenAPI page at /docs. */
-export function configureHttp(app: INestApplication, options: { corsOrigins?: string } = {}): void {
+/** The console's files at /console; any other path under it is a client route, answered with index.html. */
+function serveConsole(express: NestExpressApplication, dir: string): void {
+  const root = path.resolve(dir);
+  const index = path.join(root, 'index.html');
+  express.useStaticAssets(root, { prefix: '/console/', index: false, redirect: false, maxAge: '1h' });
+  express.use('/console', (request: Request, response: Response, next: NextFunction) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
+    if (!existsSync(index)) {
+      response.status(503).type('text/plain').send('The console is not built: run npm run build:console');
+      return;
+    }
+    // Hashed assets are cached by the static handler; the page itself is always revalidated.
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(index);
+  });
+}
+
+/** Security headers, CORS, body limits, the error filter, the web console and the OpenAPI page at /docs. */
+export function configureHttp(
+  app: INestApplication,
+  options: { corsOrigins?: string; consoleDir?: string } = {},
+): void {
   const express = app as NestExpressApplication;
   express.use(
     helmet({
@@ -21,6 +44,7 @@ export function configureHttp(app: INestApplication, options: { corsOrigins?: st
   if (options.corsOrigins) express.enableCors({ origin: options.corsOrigins.split(',').map((o) => o.trim()) });
   express.useBodyParser('json', { limit: '8mb' });
   express.disable('x-powered-by');
+  if (options.consoleDir) serveConsole(express, options.consoleDir);
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -31,6 +31,22 @@ function channelRefusal(principal: Principal, channel: string): FieldError | und
   return { field: 'channel', reason: `this key may publish for ${principal.channels.join(', ')} only, not ${channel}` };
 }
 
+/** What an agent records about a customer it is talking to; the rest comes from channels. */
+export const AGENT_CONTACT_TYPES = ['call', 'inquiry', 'suggestion', 'complaint-opened', 'complaint-resolved'] as const;
+
+/** An agent key records contacts only, one at a time, and always as itself. */
+function asAgent(principal: Principal, parsed: ValidTouchpoint): ValidTouchpoint {
+  if (principal.role !== 'agent') return parsed;
+  const type = parsed.touchpoint.type as string;
+  if (!(AGENT_CONTACT_TYPES as readonly string[]).includes(type)) {
+    throw new ApiError(
+      ApiErrorCode.FORBIDDEN,
+      `An agent key records ${AGENT_CONTACT_TYPES.join(', ')} only, not ${type}`,
+    );
+  }
+  return { ...parsed, touchpoint: { ...parsed.touchpoint, actor: { kind: 'agent', id: principal.name } } };
+}
+
 @ApiTags('touchpoints')
 @Controller('v1/touchpoints')
 @Roles('channel')
@@ -42,8 +58,12 @@ export class TouchpointsController {
   ) {}
 
   @Post()
+  @Roles('channel', 'agent')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Record one touchpoint (idempotent by touchpointId)' })
+  @ApiOperation({
+    summary: 'Record one touchpoint (idempotent by touchpointId)',
+    description: `An agent key may record ${AGENT_CONTACT_TYPES.join(', ')}, with itself as the actor.`,
+  })
   @ApiBody({ type: TouchpointDto })
   @ApiAcceptedResponse({ description: '{eventId, customerId, position, duplicate}' })
   @ApiBadRequestResponse({ description: 'Every offending field with the reason; nothing stored' })
@@ -58,8 +78,9 @@ export class TouchpointsController {
     }
     const refused = channelRefusal(principal, parsed.touchpoint.channel);
     if (refused) throw new ApiError(ApiErrorCode.FORBIDDEN, refused.reason);
-    const [recorded] = await this.commandBus.execute(new RecordTouchpointsCommand([parsed]));
-    this.metrics.recorded('http', [parsed.touchpoint], [recorded!]);
+    const valid = asAgent(principal, parsed);
+    const [recorded] = await this.commandBus.execute(new RecordTouchpointsCommand([valid]));
+    this.metrics.recorded('http', [valid.touchpoint], [recorded!]);
     if (isRefused(recorded!))
       throw new ApiError(ApiErrorCode.CUSTOMER_FORGOTTEN, `The touchpoint is refused: ${recorded.refused.reason}`);
     const { touchpointId: _, ...answer } = recorded;
