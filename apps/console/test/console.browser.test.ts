@@ -7,7 +7,8 @@ import { seedCustomers, type SeededCustomers } from './console-seed.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = process.cwd();
-const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+// Each run saves its screenshots under .data; SCREENSHOTS_DIR=docs/screenshots refreshes the README's.
+const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? path.join('.data', 'screenshots'));
 const ADMIN_KEY = 'e2e-console-admin-key-0123456789';
 
 /** Waits for the page to show what a story expects, and says what it saw when it does not. */
