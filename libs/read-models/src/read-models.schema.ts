@@ -9,6 +9,7 @@ import { CrossSellProjection } from './cross-sell/cross-sell.projection.js';
 import { CreateCustomerProfiles1763900000700 } from './customer-profile/create-customer-profiles.migration.js';
 import { CustomerProfileProjection } from './customer-profile/customer-profile.projection.js';
 import { CreateKpis1763900000900 } from './kpis/create-kpis.migration.js';
+import { CreateKpiCustomerMonths1763902000000 } from './kpis/create-kpi-customer-months.migration.js';
 import { KpisProjection } from './kpis/kpis.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
@@ -18,6 +19,7 @@ export const READ_MODEL_MIGRATIONS = [
   CreateCustomerProfiles1763900000700,
   CreateCrossSell1763900000800,
   CreateKpis1763900000900,
+  CreateKpiCustomerMonths1763902000000,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,

@@ -20,18 +20,52 @@ import type { EntityManager } from 'typeorm';
 const SHOWN_AS = 'coalesce(c.root_id, f.customer_id)';
 const MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 
+const monthStart = (instant: number) => {
+  const d = new Date(instant);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
+
 /**
- * Each customer's purchases and returns up to `asOf`, summed per UTC day, in day order. The rows are read
- * as they are and summed here: PostgreSQL's numeric sums and text sorts cost more than the transfer.
+ * Each customer's purchases and returns up to `asOf`, in time order: whole months before `asOf`'s month as one
+ * entry each (from `c360_kpi_customer_months`), `asOf`'s month and the `dayMonths` (instants whose month a caller
+ * cuts inside) per UTC day from the facts. Every KPI looks purchases up only at period bounds, at `asOf` and at
+ * those instants, so a month entry never straddles an instant asked and the answers equal a day-by-day reading.
+ * Rows are read as they are and summed here: PostgreSQL's numeric sums and text sorts cost more than the transfer.
  */
-export async function customerHistoriesAsOf(manager: EntityManager, asOf: number): Promise<CustomerHistory[]> {
-  const [rows, channels] = await Promise.all([
+export async function customerHistoriesAsOf(
+  manager: EntityManager,
+  asOf: number,
+  dayMonths: number[] = [],
+): Promise<CustomerHistory[]> {
+  const cut = monthStart(asOf);
+  const exact = [...new Set(dayMonths.map(monthStart).filter((m) => m < cut))].map((m) => new Date(m));
+  const [months, rows, channels] = await Promise.all([
+    manager.query(
+      `SELECT ${SHOWN_AS} AS customer, ${MS("f.month::timestamp AT TIME ZONE 'UTC'")} AS at, f.orders,
+              f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost,
+              ${MS('f.first_purchase_at')} AS first, ${MS('f.last_purchase_at')} AS last
+         FROM c360_kpi_customer_months f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
+        WHERE f.month < $1::date AND NOT (f.month = ANY($2::date[]))`,
+      [new Date(cut), exact],
+    ) as Promise<
+      {
+        customer: string;
+        at: number;
+        orders: number;
+        revenue: number;
+        costed: number;
+        cost: number;
+        first: number | null;
+        last: number | null;
+      }[]
+    >,
     manager.query(
       `SELECT ${SHOWN_AS} AS customer, date_part('epoch', f.occurred_at) * 1000 AS at, f.orders,
               f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost
          FROM c360_kpi_purchases f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
-        WHERE f.occurred_at <= $1`,
-      [new Date(asOf)],
+        WHERE (f.occurred_at >= $1 AND f.occurred_at <= $2)
+           OR date_trunc('month', f.occurred_at AT TIME ZONE 'UTC')::date = ANY($3::date[])`,
+      [new Date(cut), new Date(asOf), exact],
     ) as Promise<{ customer: string; at: number; orders: number; revenue: number; costed: number; cost: number }[]>,
     manager.query(
       `SELECT ${SHOWN_AS} AS customer, f.channel, f.occurred_at
@@ -47,11 +81,11 @@ export async function customerHistoriesAsOf(manager: EntityManager, asOf: number
     if (!known || at < known.at || (at === known.at && r.channel < known.channel))
       firstTouch.set(r.customer, { channel: r.channel, at });
   }
+  // streams merged into one customer add up per month (or day)
   const byCustomer = new Map<string, Map<number, CustomerDay>>();
-  for (const r of rows) {
-    const day = Math.floor(r.at / DAY_MS) * DAY_MS;
-    let days = byCustomer.get(r.customer);
-    if (!days) byCustomer.set(r.customer, (days = new Map()));
+  const add = (customer: string, day: number, r: (typeof rows)[number], first: number | null, last: number | null) => {
+    let days = byCustomer.get(customer);
+    if (!days) byCustomer.set(customer, (days = new Map()));
     let d = days.get(day);
     if (!d) {
       d = { day, firstPurchaseAt: null, lastPurchaseAt: null, orders: 0, revenue: 0, costedRevenue: 0, cost: 0 };
@@ -61,10 +95,13 @@ export async function customerHistoriesAsOf(manager: EntityManager, asOf: number
     d.revenue += r.revenue;
     d.costedRevenue += r.costed;
     d.cost += r.cost;
-    if (r.orders > 0) {
-      if (d.firstPurchaseAt === null || r.at < d.firstPurchaseAt) d.firstPurchaseAt = r.at;
-      if (d.lastPurchaseAt === null || r.at > d.lastPurchaseAt) d.lastPurchaseAt = r.at;
-    }
+    if (first !== null && (d.firstPurchaseAt === null || first < d.firstPurchaseAt)) d.firstPurchaseAt = first;
+    if (last !== null && (d.lastPurchaseAt === null || last > d.lastPurchaseAt)) d.lastPurchaseAt = last;
+  };
+  for (const r of months) add(r.customer, r.at, r, r.first, r.last);
+  for (const r of rows) {
+    const at = r.orders > 0 ? r.at : null;
+    add(r.customer, Math.floor(r.at / DAY_MS) * DAY_MS, r, at, at);
   }
   return [...byCustomer.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -156,8 +193,9 @@ export async function serviceImpactAsOf(
   manager: EntityManager,
   window: { from: number; to: number; asOf: number; churnAfterDays: number },
 ): Promise<ServiceImpact> {
+  // the window's ends are cut inside their months: those months are read day by day
   const [histories, experiences] = await Promise.all([
-    customerHistoriesAsOf(manager, window.asOf),
+    customerHistoriesAsOf(manager, window.asOf, [window.from, window.to, window.to - 1]),
     serviceExperiencesAsOf(manager, window.asOf),
   ]);
   return serviceImpact(histories, (id) => experiences.get(id), window);
