@@ -17,6 +17,7 @@ import {
   serviceImpactAsOf,
   survivalAsOf,
 } from '../src/kpis/kpis.queries.js';
+import { kpiLivesInsertSql, kpiMonthLinksSql } from '../src/kpis/kpi-derived-rows.js';
 
 /** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
 async function historiesFromFacts(dataSource: DataSource, asOf: number): Promise<CustomerHistory[]> {
@@ -103,6 +104,9 @@ describe('KPI queries from month summaries', () => {
               max(occurred_at) FILTER (WHERE orders > 0)
          FROM c360_kpi_purchases GROUP BY 1, 2`,
     );
+    // the rows the projection derives from each stream's facts
+    await dataSource.query(kpiMonthLinksSql('TRUE'));
+    await dataSource.query(kpiLivesInsertSql('TRUE'));
     await dataSource.query(
       `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
        SELECT 'c-' || c, timestamptz '2021-12-01' + (c % 40) * interval '1 day', (ARRAY['web','store','email'])[1 + c % 3]

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@c360/event-store';
 import type { Projection } from '@c360/projections';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { kpiLivesDeleteSql, kpiLivesInsertSql, kpiMonthLinksSql } from './kpi-derived-rows.js';
 import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
 
 /**
@@ -14,6 +15,7 @@ export class KpisProjection implements Projection {
   readonly tables = [
     'c360_kpi_purchases',
     'c360_kpi_customer_months',
+    'c360_kpi_customer_lives',
     'c360_kpi_sku_prices',
     'c360_kpi_first_touchpoints',
     'c360_kpi_complaints',
@@ -59,6 +61,14 @@ export class KpisProjection implements Projection {
                 last_purchase_at = greatest(m.last_purchase_at, EXCLUDED.last_purchase_at)`,
         [json(facts.purchases)],
       );
+    // the derived rows of every stream this batch adds facts to, recomputed from all its facts (late ones too)
+    const touched = [...new Set(facts.purchases.map((p) => p.customerId))];
+    if (touched.length > 0) {
+      const streams = 'customer_id = ANY($1::text[])';
+      await manager.query(kpiMonthLinksSql(streams), [touched]);
+      await manager.query(kpiLivesDeleteSql(streams), [touched]);
+      await manager.query(kpiLivesInsertSql(streams), [touched]);
+    }
     if (facts.skuPrices.length > 0)
       await manager.query(
         `INSERT INTO c360_kpi_sku_prices AS p (customer_id, sku, quantity, revenue, costed_quantity, cost)
