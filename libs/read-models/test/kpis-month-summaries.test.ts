@@ -1,4 +1,5 @@
 import {
+  CUSTOMER_STREAM_PREFIX,
   DAY_MS,
   cohortsOf,
   relationshipKpis,
@@ -8,7 +9,9 @@ import {
   type CustomerHistory,
 } from '@c360/domain';
 import { createTestDatabase, type TestDatabase } from '@c360/testing';
+import type { RecordedEvent } from '@c360/event-store';
 import { DataSource } from 'typeorm';
+import { KpisProjection } from '../src/kpis/kpis.projection.js';
 import {
   cohortsAsOf,
   marketingSpendAsOf,
@@ -168,5 +171,131 @@ describe('KPI queries from month summaries', () => {
         expect(answer.groups.reduce((n, g) => n + g.customers, 0)).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+/**
+ * The derived rows the projection keeps (alive spans, previous active months) answer as the plain reading does
+ * when customers churn and come back (within one period too), purchases arrive late (out of order), and streams
+ * are merged: the facts go through `KpisProjection` in batches, as in production.
+ */
+describe('KPI queries from the derived rows, through the projection', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let position = 0;
+  const purchase = (customer: string, at: string, price = 100, channel = 'web'): RecordedEvent => {
+    position += 1;
+    const eventId = `e-${position}`;
+    return {
+      eventId,
+      type: 'PurchaseMade',
+      data: { lines: [{ sku: 'X', quantity: 1, unitPrice: price, unitCost: price / 2 }] },
+      metadata: { eventId, recordedAt: at, occurredAt: at, channel },
+      streamId: `${CUSTOMER_STREAM_PREFIX}${customer}`,
+      streamRevision: position,
+      position: String(position),
+      recordedAt: at,
+    };
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = new DataSource({ type: 'postgres', url: database.url });
+    await dataSource.initialize();
+    const projection = new KpisProjection();
+    const apply = (events: RecordedEvent[]) => dataSource.transaction((m) => projection.apply(events, m));
+    await apply([
+      // churns 2022-01-10 (2021-01-10 + 365 d), comes back 2022-03-05, churns again 2023-03-05, back 2023-06-15
+      purchase('comeback', '2021-01-10T12:00:00.000Z'),
+      purchase('comeback', '2022-03-05T12:00:00.000Z'),
+      purchase('comeback', '2023-06-15T12:00:00.000Z'),
+      // churns 2022-05-02 and comes back 2022-05-20: alive at both ends of May 2022
+      purchase('same-month', '2021-05-02T08:00:00.000Z', 50, 'store'),
+      purchase('same-month', '2022-05-20T08:00:00.000Z', 50, 'store'),
+      // churns 2022-07-03, back 2022-08-10 and churns 2023-08-10: the same quarter holds a churn and a comeback
+      purchase('same-quarter', '2021-07-03T00:00:00.000Z', 70, 'email'),
+      purchase('same-quarter', '2022-08-10T00:00:00.000Z', 70, 'email'),
+      // a gap closed later by a late purchase
+      purchase('late', '2021-02-01T10:00:00.000Z'),
+      purchase('late', '2022-08-01T10:00:00.000Z'),
+      // two streams of one customer: alone each is one span, together a churn and a comeback
+      purchase('root', '2021-01-01T09:00:00.000Z'),
+      purchase('member', '2022-02-15T09:00:00.000Z', 80, 'store'),
+      purchase('steady', '2021-03-03T00:00:00.000Z'),
+      purchase('steady', '2021-12-03T00:00:00.000Z'),
+      purchase('steady', '2022-11-03T00:00:00.000Z'),
+      // churns exactly at asOf 2023-11-03T00:00Z below
+      purchase('edge', '2022-11-03T00:00:00.000Z'),
+    ]);
+    // the late facts of a later batch
+    await apply([
+      purchase('late', '2021-12-01T10:00:00.000Z'),
+      purchase('same-month', '2021-04-20T08:00:00.000Z', 50, 'store'),
+      purchase('steady', '2023-10-01T00:00:00.000Z'),
+    ]);
+    await dataSource.query(
+      `INSERT INTO c360_customers (customer_id, root_id) VALUES ('root', 'root'), ('member', 'root'), ('steady', 'steady')`,
+    );
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('keeps a span per churn and comeback, recomputed when late purchases arrive', async () => {
+    const spans = (await dataSource.query(
+      `SELECT customer_id, started_at, churn_at FROM c360_kpi_customer_lives ORDER BY customer_id, started_at`,
+    )) as { customer_id: string; started_at: Date; churn_at: Date }[];
+    const of = (customer: string) =>
+      spans.filter((s) => s.customer_id === customer).map((s) => s.churn_at.toISOString().slice(0, 10));
+    expect(of('comeback')).toEqual(['2022-01-10', '2023-03-05', '2024-06-14']);
+    expect(of('same-month')).toEqual(['2022-05-02', '2023-05-20']);
+    // 2021-12-01 closes the gap: one span
+    expect(of('late')).toEqual(['2023-08-01']);
+    expect(of('member')).toEqual(['2023-02-15']);
+  });
+
+  const asOfs = [
+    '2022-05-25T00:00:00.000Z',
+    '2022-08-31T23:59:59.999Z',
+    '2023-06-15T12:00:00.000Z',
+    '2023-11-03T00:00:00.000Z',
+    '2025-01-01T00:00:00.000Z',
+  ].map(Date.parse);
+
+  it.each(asOfs)('answers as the plain reading does (asOf %d)', async (asOf) => {
+    const m = dataSource.manager;
+    const plain = await historiesFromFacts(dataSource, asOf);
+    const spend = await marketingSpendAsOf(m, asOf);
+    for (const period of ['month', 'quarter', 'year'] as const)
+      for (const churnAfterDays of [30, 365]) {
+        const window = { period, from: Date.parse('2021-01-01'), to: asOf, asOf, churnAfterDays };
+        expect(await relationshipKpisAsOf(m, window)).toEqual(relationshipKpis(plain, spend, window));
+      }
+    for (const period of ['month', 'quarter'] as const) {
+      const window = { period, from: Date.parse('2021-01-01'), to: asOf, asOf };
+      expect(await cohortsAsOf(m, window)).toEqual(cohortsOf(plain, window));
+    }
+    for (const by of ['none', 'channel'] as const)
+      expect(await survivalAsOf(m, by, asOf, 365)).toEqual(
+        survivalCurves(plain, (h) => (by === 'none' ? 'all' : h.firstChannel), asOf, 365),
+      );
+  });
+
+  it('counts a churn followed by a comeback in the same month as no churn, and the merged customer as one', async () => {
+    const asOf = Date.parse('2022-06-30T00:00:00.000Z');
+    const kpis = await relationshipKpisAsOf(dataSource.manager, {
+      period: 'month',
+      from: Date.parse('2022-01-01'),
+      to: asOf,
+      asOf,
+      churnAfterDays: 365,
+    });
+    const month = (label: string) => kpis.periods.find((p) => p.period === label)!;
+    // 2022-01: comeback (Jan 10) and root (Jan 1, shown with member) churn
+    expect(month('2022-01').churnedCustomers).toBe(2);
+    // 2022-05: same-month churns May 2 and is back May 20: alive at both ends
+    expect(month('2022-05').churnedCustomers).toBe(0);
+    expect(month('2022-05').activeCustomers).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@c360/testing';
 import { DataSource } from 'typeorm';
+import { kpiLivesInsertSql, kpiMonthLinksSql } from '../src/kpis/kpi-derived-rows.js';
 import { cohortsAsOf, relationshipKpisAsOf, serviceImpactAsOf, survivalAsOf } from '../src/kpis/kpis.queries.js';
 
 /**
@@ -34,6 +35,9 @@ maybe('KPI queries at scale', () => {
               max(occurred_at) FILTER (WHERE orders > 0)
          FROM c360_kpi_purchases GROUP BY 1, 2`,
     );
+    // and the rows it derives from each stream's facts
+    await dataSource.query(kpiMonthLinksSql('TRUE'));
+    await dataSource.query(kpiLivesInsertSql('TRUE'));
     await dataSource.query(
       `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
        SELECT 'c-' || c, timestamptz '2021-12-01', (ARRAY['web','store','email','social'])[1 + c % 4]
@@ -102,6 +106,9 @@ maybe('KPI queries at scale', () => {
     expect(cohorts.length).toBeGreaterThan(0);
     const survival = await timed('survival by channel', () => survivalAsOf(m, 'channel', asOf, 365));
     expect(survival.length).toBeGreaterThan(0);
+    await timed('kpis (24 months, churnAfterDays 90: the exact path)', () =>
+      relationshipKpisAsOf(m, { ...window, churnAfterDays: 90 }),
+    );
     const impact = await timed('service impact (1 year)', () =>
       serviceImpactAsOf(m, { from: Date.parse('2025-01-01'), to: asOf, asOf, churnAfterDays: 365 }),
     );
