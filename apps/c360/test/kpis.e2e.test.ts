@@ -5,6 +5,7 @@ import { ServiceHarness } from './service-harness.js';
 const API_KEY = 'e2e-kpis-key-0123456789abcdef';
 const KPI_TABLES = [
   'c360_kpi_purchases',
+  'c360_kpi_customer_months',
   'c360_kpi_sku_prices',
   'c360_kpi_first_touchpoints',
   'c360_kpi_complaints',

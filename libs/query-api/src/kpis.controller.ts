@@ -99,7 +99,13 @@ export class KpisController {
   @ApiQuery({ name: 'from', required: false, description: 'Date or date-time; default: 11 periods before `to`' })
   @ApiQuery({ name: 'to', required: false, description: 'Date (its whole day) or date-time; default `asOf`' })
   @ApiQuery({ name: 'asOf', required: false, description: 'Answer as the history stood then; default now' })
-  @ApiQuery({ name: 'churnAfterDays', required: false, description: 'Silence that makes a churn; default 365' })
+  @ApiQuery({
+    name: 'churnAfterDays',
+    required: false,
+    description:
+      'Silence that makes a churn; default 365. The default is read from precomputed churn instants; any other ' +
+      'value is computed from every customer history (exact, but seconds at 50k customers)',
+  })
   @ApiOkResponse({
     description:
       '{period, asOf, churnAfterDays, periods: [{period, from, to, activeCustomers, newCustomers, retainedCustomers, ' +
@@ -182,7 +188,11 @@ export class KpisController {
   })
   @ApiQuery({ name: 'by', enum: SURVIVAL_GROUPINGS, required: false, description: 'Default none' })
   @ApiQuery({ name: 'asOf', required: false })
-  @ApiQuery({ name: 'churnAfterDays', required: false })
+  @ApiQuery({
+    name: 'churnAfterDays',
+    required: false,
+    description: 'Default 365 (precomputed, fast); any other value reads every customer history (seconds at 50k)',
+  })
   @ApiQuery({ name: 'limit', required: false, description: 'Groups per page' })
   @ApiQuery({ name: 'offset', required: false })
   @ApiOkResponse({
@@ -218,7 +228,11 @@ export class KpisController {
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'asOf', required: false })
-  @ApiQuery({ name: 'churnAfterDays', required: false })
+  @ApiQuery({
+    name: 'churnAfterDays',
+    required: false,
+    description: 'Default 365 (precomputed, fast); any other value reads every customer history (seconds at 50k)',
+  })
   @ApiOkResponse({
     description:
       '{from, to, asOf, churnAfterDays, groups: [{group, customers, churned, churnRate, averageSpend}], churnedCustomers, ' +

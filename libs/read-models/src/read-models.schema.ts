@@ -9,6 +9,8 @@ import { CrossSellProjection } from './cross-sell/cross-sell.projection.js';
 import { CreateCustomerProfiles1763900000700 } from './customer-profile/create-customer-profiles.migration.js';
 import { CustomerProfileProjection } from './customer-profile/customer-profile.projection.js';
 import { CreateKpis1763900000900 } from './kpis/create-kpis.migration.js';
+import { CreateKpiCustomerMonths1763902000000 } from './kpis/create-kpi-customer-months.migration.js';
+import { CreateKpiCustomerLives1763902200100 } from './kpis/create-kpi-customer-lives.migration.js';
 import { KpisProjection } from './kpis/kpis.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
@@ -18,6 +20,8 @@ export const READ_MODEL_MIGRATIONS = [
   CreateCustomerProfiles1763900000700,
   CreateCrossSell1763900000800,
   CreateKpis1763900000900,
+  CreateKpiCustomerMonths1763902000000,
+  CreateKpiCustomerLives1763902200100,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,

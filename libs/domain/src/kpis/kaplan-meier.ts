@@ -2,6 +2,8 @@
 export interface SurvivalSubject {
   days: number;
   churned: boolean;
+  /** How many customers share this lifetime (1 when left out): lifetimes can be read already grouped. */
+  count?: number;
 }
 
 /** A step of the Kaplan–Meier curve: the share still alive after `day`, and how many were at risk on it. */
@@ -21,15 +23,17 @@ export interface SurvivalPoint {
 export function kaplanMeier(subjects: SurvivalSubject[]): SurvivalPoint[] {
   if (subjects.length === 0) return [];
   const byDay = new Map<number, { churned: number; censored: number }>();
+  let total = 0;
   for (const s of subjects) {
     const at = byDay.get(s.days) ?? { churned: 0, censored: 0 };
-    if (s.churned) at.churned += 1;
-    else at.censored += 1;
+    if (s.churned) at.churned += s.count ?? 1;
+    else at.censored += s.count ?? 1;
     byDay.set(s.days, at);
+    total += s.count ?? 1;
   }
   const days = [...byDay.keys()].sort((a, b) => a - b);
   const points: SurvivalPoint[] = [];
-  let atRisk = subjects.length;
+  let atRisk = total;
   let survival = 1;
   if (days[0]! > 0 || byDay.get(days[0]!)!.churned === 0) points.push({ day: 0, survival: 1, atRisk, churned: 0 });
   for (const day of days) {

@@ -1,4 +1,10 @@
-import { kaplanMeier, kaplanMeierMean, kaplanMeierMedian, type SurvivalPoint } from './kaplan-meier.js';
+import {
+  kaplanMeier,
+  kaplanMeierMean,
+  kaplanMeierMedian,
+  type SurvivalPoint,
+  type SurvivalSubject,
+} from './kaplan-meier.js';
 import { DAY_MS } from '../customer-profile.js';
 import {
   PERIODS_PER_YEAR,
@@ -161,25 +167,47 @@ export function lifetimeOf(
   return { days: Math.floor(((churned ? last : asOf) - first) / DAY_MS), churned };
 }
 
+/** Every customer's lifetime as of `asOf` (customers without a purchase by then have none). */
+export function lifetimeSubjects(
+  histories: CustomerHistory[],
+  asOf: number,
+  churnAfterDays: number,
+): SurvivalSubject[] {
+  return histories
+    .map((h) => lifetimeOf(h, asOf, churnAfterDays))
+    .filter((s): s is NonNullable<typeof s> => s !== null);
+}
+
+/** The lifetime figures of a set of lifetimes, which may come grouped (`count` customers per entry). */
+export function lifetimeSummaryOf(subjects: SurvivalSubject[]): LifetimeSummary & { points: SurvivalPoint[] } {
+  const points = kaplanMeier(subjects);
+  let customers = 0;
+  let churned = 0;
+  let churnedDays = 0;
+  for (const s of subjects) {
+    const count = s.count ?? 1;
+    customers += count;
+    if (!s.churned) continue;
+    churned += count;
+    churnedDays += s.days * count;
+  }
+  const mean = kaplanMeierMean(points);
+  return {
+    kaplanMeierMedian: kaplanMeierMedian(points),
+    kaplanMeierMean: mean === null ? null : round(mean),
+    observedMean: churned === 0 ? null : round(churnedDays / churned),
+    customers,
+    churned,
+    points,
+  };
+}
+
 export function lifetimeSummary(
   histories: CustomerHistory[],
   asOf: number,
   churnAfterDays: number,
 ): LifetimeSummary & { points: SurvivalPoint[] } {
-  const subjects = histories
-    .map((h) => lifetimeOf(h, asOf, churnAfterDays))
-    .filter((s): s is NonNullable<typeof s> => s !== null);
-  const points = kaplanMeier(subjects);
-  const churned = subjects.filter((s) => s.churned);
-  const mean = kaplanMeierMean(points);
-  return {
-    kaplanMeierMedian: kaplanMeierMedian(points),
-    kaplanMeierMean: mean === null ? null : round(mean),
-    observedMean: churned.length === 0 ? null : round(churned.reduce((sum, s) => sum + s.days, 0) / churned.length),
-    customers: subjects.length,
-    churned: churned.length,
-    points,
-  };
+  return lifetimeSummaryOf(lifetimeSubjects(histories, asOf, churnAfterDays));
 }
 
 /** Spend spread evenly over its days, so a period gets the share of each spend that falls in it. */
@@ -192,31 +220,69 @@ function spendIn(spend: SpendFact[], start: number, end: number): Map<string, nu
   return byChannel;
 }
 
-/** Every period figure of `docs/kpis.md`, computed from the customers' histories as of `window.asOf`. */
-export function relationshipKpis(
-  histories: CustomerHistory[],
-  spend: SpendFact[],
-  window: KpiWindow,
-): RelationshipKpis {
+/**
+ * The additive counts behind the period figures, for the periods asked; index 0 is the period before the first
+ * asked (for retention). Tallies of disjoint sets of customers add up (`addPeriodTallies`), so a caller may count
+ * most customers another way and the rest with `periodTallies`.
+ */
+export interface PeriodTallies {
+  /** Ordinal of the period at index 1. */
+  firstOrdinal: number;
+  active: number[];
+  fresh: number[];
+  retained: number[];
+  atStart: number[];
+  churned: number[];
+  revenue: number[];
+  costedRevenue: number[];
+  cost: number[];
+  freshByChannel: Map<string, number>[];
+}
+
+/** Ordinals of the periods a window asks for. */
+export function windowOrdinals(window: Pick<KpiWindow, 'period' | 'from' | 'to' | 'asOf'>): number[] {
+  return periodOrdinals(window.from, Math.min(window.to, window.asOf), window.period);
+}
+
+export function emptyPeriodTallies(window: Pick<KpiWindow, 'period' | 'from' | 'to' | 'asOf'>): PeriodTallies {
+  const ordinals = windowOrdinals(window);
+  const n = ordinals.length;
+  const blank = () => new Array<number>(n + 1).fill(0);
+  return {
+    firstOrdinal: ordinals[0] ?? 0,
+    active: blank(),
+    fresh: blank(),
+    retained: blank(),
+    atStart: blank(),
+    churned: blank(),
+    revenue: blank(),
+    costedRevenue: blank(),
+    cost: blank(),
+    freshByChannel: Array.from({ length: n + 1 }, () => new Map<string, number>()),
+  };
+}
+
+export function addPeriodTallies(into: PeriodTallies, more: PeriodTallies): PeriodTallies {
+  const keys = ['active', 'fresh', 'retained', 'atStart', 'churned', 'revenue', 'costedRevenue', 'cost'] as const;
+  for (const key of keys) into[key].forEach((_, i) => (into[key][i]! += more[key][i]!));
+  into.freshByChannel.forEach((byChannel, i) => {
+    for (const [channel, count] of more.freshByChannel[i]!)
+      byChannel.set(channel, (byChannel.get(channel) ?? 0) + count);
+  });
+  return into;
+}
+
+/** The period tallies of the customers' histories as of `window.asOf`. */
+export function periodTallies(histories: CustomerHistory[], window: KpiWindow): PeriodTallies {
   const { period, asOf } = window;
   const churnMs = window.churnAfterDays * DAY_MS;
-  const ordinals = periodOrdinals(window.from, Math.min(window.to, asOf), period);
-  const firstOrdinal = ordinals[0] ?? 0;
+  const ordinals = windowOrdinals(window);
+  const tallies = emptyPeriodTallies(window);
+  const { firstOrdinal, active, fresh, retained, atStart, churned, revenue, costedRevenue, cost, freshByChannel } =
+    tallies;
   const n = ordinals.length;
-  // index 0 is the period before the first asked, for retention
-  const blank = () => new Array<number>(n + 1).fill(0);
-  const active = blank();
-  const fresh = blank();
-  const retained = blank();
-  const atStart = blank();
-  const churned = blank();
-  const revenue = blank();
-  const costedRevenue = blank();
-  const cost = blank();
-  const freshByChannel = Array.from({ length: n + 1 }, () => new Map<string, number>());
   const starts = ordinals.map((o) => periodStart(o, period));
   const ends = ordinals.map((o) => periodEnd(o, period));
-
   for (const history of histories) {
     const spans = purchaseSpans(history);
     let previous = -1;
@@ -253,6 +319,19 @@ export function relationshipKpis(
     }
   }
 
+  return tallies;
+}
+
+/** Every period figure of `docs/kpis.md`, from the tallies, the lifetimes and the spend as of `window.asOf`. */
+export function kpisFromTallies(
+  tallies: PeriodTallies,
+  subjects: SurvivalSubject[],
+  spend: SpendFact[],
+  window: KpiWindow,
+): RelationshipKpis {
+  const { period, asOf } = window;
+  const ordinals = windowOrdinals(window);
+  const { active, fresh, retained, atStart, churned, revenue, costedRevenue, cost, freshByChannel } = tallies;
   const periods: PeriodKpis[] = ordinals.map((ordinal, k) => {
     const i = k + 1;
     const start = periodStart(ordinal, period);
@@ -291,7 +370,7 @@ export function relationshipKpis(
     };
   });
 
-  const { points: _points, ...lifetime } = lifetimeSummary(histories, asOf, window.churnAfterDays);
+  const { points: _points, ...lifetime } = lifetimeSummaryOf(subjects);
   const activeTotal = active.slice(1).reduce((a, b) => a + b, 0);
   const marginTotal = periods.reduce((sum, p) => sum + p.margin, 0);
   const yearly = activeTotal === 0 ? null : (marginTotal / activeTotal) * PERIODS_PER_YEAR[period];
@@ -307,6 +386,20 @@ export function relationshipKpis(
   };
 }
 
+/** Every period figure of `docs/kpis.md`, computed from the customers' histories as of `window.asOf`. */
+export function relationshipKpis(
+  histories: CustomerHistory[],
+  spend: SpendFact[],
+  window: KpiWindow,
+): RelationshipKpis {
+  return kpisFromTallies(
+    periodTallies(histories, window),
+    lifetimeSubjects(histories, window.asOf, window.churnAfterDays),
+    spend,
+    window,
+  );
+}
+
 export interface Cohort {
   cohort: string;
   size: number;
@@ -314,28 +407,52 @@ export interface Cohort {
   revenue: number[];
 }
 
-/**
- * Customers grouped by the period of their first purchase (cohorts from `from` to `to`); `retention[k]` is the
- * share of the cohort with a purchase k periods later, `revenue[k]` the cohort's net revenue then, up to `to`.
- */
-export function cohortsOf(
+/** A cohort's additive counts: its size, and per period k after its own how many bought and its net revenue. */
+export interface CohortTally {
+  size: number;
+  active: number[];
+  revenue: number[];
+}
+
+/** The cohorts a window asks for, by ordinal: from the period of `from` to that of `to` (or `asOf`, if sooner). */
+export function cohortBounds(window: Pick<KpiWindow, 'period' | 'from' | 'to' | 'asOf'>): {
+  first: number;
+  last: number;
+} {
+  return {
+    first: periodOrdinal(window.from, window.period),
+    last: periodOrdinal(Math.min(window.to, window.asOf), window.period),
+  };
+}
+
+/** The cohort tally of ordinal `c`, created empty in `cohorts` when missing. */
+export function cohortTally(cohorts: Map<number, CohortTally>, c: number, last: number): CohortTally {
+  let cohort = cohorts.get(c);
+  if (!cohort) {
+    cohort = {
+      size: 0,
+      active: new Array<number>(last - c + 1).fill(0),
+      revenue: new Array<number>(last - c + 1).fill(0),
+    };
+    cohorts.set(c, cohort);
+  }
+  return cohort;
+}
+
+/** The cohort tallies of the customers' histories, added to `cohorts`. */
+export function cohortTallies(
   histories: CustomerHistory[],
   window: Pick<KpiWindow, 'period' | 'from' | 'to' | 'asOf'>,
-): Cohort[] {
+  cohorts = new Map<number, CohortTally>(),
+): Map<number, CohortTally> {
   const { period } = window;
-  const first = periodOrdinal(window.from, period);
-  const last = periodOrdinal(Math.min(window.to, window.asOf), period);
-  const cohorts = new Map<number, { size: number; active: number[]; revenue: number[] }>();
+  const { first, last } = cohortBounds(window);
   for (const history of histories) {
     const spans = purchaseSpans(history);
     if (spans.first.length === 0) continue;
     const c = periodOrdinal(spans.first[0]!, period);
     if (c < first || c > last) continue;
-    const cohort = cohorts.get(c) ?? {
-      size: 0,
-      active: new Array<number>(last - c + 1).fill(0),
-      revenue: new Array<number>(last - c + 1).fill(0),
-    };
+    const cohort = cohortTally(cohorts, c, last);
     cohort.size += 1;
     const seen = new Set<number>();
     for (const d of history.days) {
@@ -347,9 +464,13 @@ export function cohortsOf(
         cohort.active[k]! += 1;
       }
     }
-    cohorts.set(c, cohort);
   }
+  return cohorts;
+}
+
+export function cohortsFromTallies(cohorts: Map<number, CohortTally>, period: KpiPeriod): Cohort[] {
   return [...cohorts.entries()]
+    .filter(([, cohort]) => cohort.size > 0)
     .sort(([a], [b]) => a - b)
     .map(([c, cohort]) => ({
       cohort: periodLabel(c, period),
@@ -357,6 +478,17 @@ export function cohortsOf(
       retention: cohort.active.map((a) => round(a / cohort.size, 4)),
       revenue: cohort.revenue.map((r) => round(r)),
     }));
+}
+
+/**
+ * Customers grouped by the period of their first purchase (cohorts from `from` to `to`); `retention[k]` is the
+ * share of the cohort with a purchase k periods later, `revenue[k]` the cohort's net revenue then, up to `to`.
+ */
+export function cohortsOf(
+  histories: CustomerHistory[],
+  window: Pick<KpiWindow, 'period' | 'from' | 'to' | 'asOf'>,
+): Cohort[] {
+  return cohortsFromTallies(cohortTallies(histories, window), window.period);
 }
 
 export interface SurvivalGroup {
@@ -368,23 +500,11 @@ export interface SurvivalGroup {
   points: SurvivalPoint[];
 }
 
-/** A Kaplan–Meier curve per group of customers (a customer without a group goes to `unknown`). */
-export function survivalCurves(
-  histories: CustomerHistory[],
-  groupOf: (history: CustomerHistory) => string | null | undefined,
-  asOf: number,
-  churnAfterDays: number,
-): SurvivalGroup[] {
-  const groups = new Map<string, CustomerHistory[]>();
-  for (const h of histories) {
-    const group = groupOf(h) ?? 'unknown';
-    const list = groups.get(group) ?? [];
-    list.push(h);
-    groups.set(group, list);
-  }
+/** A Kaplan–Meier curve per group of lifetimes (groups without a customer are left out). */
+export function survivalCurvesOf(groups: Map<string, SurvivalSubject[]>): SurvivalGroup[] {
   return [...groups.entries()]
-    .map(([group, members]) => {
-      const summary = lifetimeSummary(members, asOf, churnAfterDays);
+    .map(([group, subjects]) => {
+      const summary = lifetimeSummaryOf(subjects);
       return {
         group,
         customers: summary.customers,
@@ -396,6 +516,35 @@ export function survivalCurves(
     })
     .filter((g) => g.customers > 0)
     .sort((a, b) => a.group.localeCompare(b.group));
+}
+
+/** The lifetimes of the customers' histories by group (a customer without a group goes to `unknown`). */
+export function survivalSubjects(
+  histories: CustomerHistory[],
+  groupOf: (history: CustomerHistory) => string | null | undefined,
+  asOf: number,
+  churnAfterDays: number,
+  groups = new Map<string, SurvivalSubject[]>(),
+): Map<string, SurvivalSubject[]> {
+  for (const h of histories) {
+    const subject = lifetimeOf(h, asOf, churnAfterDays);
+    if (subject === null) continue;
+    const group = groupOf(h) ?? 'unknown';
+    const list = groups.get(group) ?? [];
+    list.push(subject);
+    groups.set(group, list);
+  }
+  return groups;
+}
+
+/** A Kaplan–Meier curve per group of customers (a customer without a group goes to `unknown`). */
+export function survivalCurves(
+  histories: CustomerHistory[],
+  groupOf: (history: CustomerHistory) => string | null | undefined,
+  asOf: number,
+  churnAfterDays: number,
+): SurvivalGroup[] {
+  return survivalCurvesOf(survivalSubjects(histories, groupOf, asOf, churnAfterDays));
 }
 
 /** A complaint case of a customer as shown. */

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@c360/event-store';
 import type { Projection } from '@c360/projections';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { kpiLivesDeleteSql, kpiLivesInsertSql, kpiMonthLinksSql } from './kpi-derived-rows.js';
 import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
 
 /**
@@ -13,6 +14,8 @@ export class KpisProjection implements Projection {
   readonly name = 'kpis';
   readonly tables = [
     'c360_kpi_purchases',
+    'c360_kpi_customer_months',
+    'c360_kpi_customer_lives',
     'c360_kpi_sku_prices',
     'c360_kpi_first_touchpoints',
     'c360_kpi_complaints',
@@ -35,15 +38,37 @@ export class KpisProjection implements Projection {
           )) as SkuPrice[]);
     const facts = foldKpiFacts(events, new Map(stored.map((p) => [skuKey(p.customerId, p.sku), p])));
     const json = (rows: unknown[]) => JSON.stringify(rows);
+    // only the facts this batch really adds (a replayed event inserts nothing) are summed into their months
     if (facts.purchases.length > 0)
       await manager.query(
-        `INSERT INTO c360_kpi_purchases (event_id, customer_id, occurred_at, orders, revenue, costed_revenue, cost)
-         SELECT r."eventId", r."customerId", r."occurredAt", r.orders, r.revenue, r."costedRevenue", r.cost
-           FROM jsonb_to_recordset($1::jsonb) AS r("eventId" text, "customerId" text, "occurredAt" timestamptz,
-                orders smallint, revenue numeric, "costedRevenue" numeric, cost numeric)
-         ON CONFLICT (event_id) DO NOTHING`,
+        `WITH added AS (
+           INSERT INTO c360_kpi_purchases (event_id, customer_id, occurred_at, orders, revenue, costed_revenue, cost)
+           SELECT r."eventId", r."customerId", r."occurredAt", r.orders, r.revenue, r."costedRevenue", r.cost
+             FROM jsonb_to_recordset($1::jsonb) AS r("eventId" text, "customerId" text, "occurredAt" timestamptz,
+                  orders smallint, revenue numeric, "costedRevenue" numeric, cost numeric)
+           ON CONFLICT (event_id) DO NOTHING
+           RETURNING customer_id, occurred_at, orders, revenue, costed_revenue, cost)
+         INSERT INTO c360_kpi_customer_months AS m
+                (customer_id, month, orders, revenue, costed_revenue, cost, first_purchase_at, last_purchase_at)
+         SELECT customer_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date, sum(orders), sum(revenue),
+                sum(costed_revenue), sum(cost), min(occurred_at) FILTER (WHERE orders > 0),
+                max(occurred_at) FILTER (WHERE orders > 0)
+           FROM added GROUP BY 1, 2
+         ON CONFLICT (customer_id, month) DO UPDATE
+            SET orders = m.orders + EXCLUDED.orders, revenue = m.revenue + EXCLUDED.revenue,
+                costed_revenue = m.costed_revenue + EXCLUDED.costed_revenue, cost = m.cost + EXCLUDED.cost,
+                first_purchase_at = least(m.first_purchase_at, EXCLUDED.first_purchase_at),
+                last_purchase_at = greatest(m.last_purchase_at, EXCLUDED.last_purchase_at)`,
         [json(facts.purchases)],
       );
+    // the derived rows of every stream this batch adds facts to, recomputed from all its facts (late ones too)
+    const touched = [...new Set(facts.purchases.map((p) => p.customerId))];
+    if (touched.length > 0) {
+      const streams = 'customer_id = ANY($1::text[])';
+      await manager.query(kpiMonthLinksSql(streams), [touched]);
+      await manager.query(kpiLivesDeleteSql(streams), [touched]);
+      await manager.query(kpiLivesInsertSql(streams), [touched]);
+    }
     if (facts.skuPrices.length > 0)
       await manager.query(
         `INSERT INTO c360_kpi_sku_prices AS p (customer_id, sku, quantity, revenue, costed_quantity, cost)

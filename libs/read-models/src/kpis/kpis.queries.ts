@@ -1,9 +1,14 @@
 import {
   DAY_MS,
-  cohortsOf,
-  relationshipKpis,
+  addPeriodTallies,
+  cohortTallies,
+  cohortsFromTallies,
+  kpisFromTallies,
+  lifetimeSubjects,
+  periodTallies,
   serviceImpact,
-  survivalCurves,
+  survivalCurvesOf,
+  survivalSubjects,
   type Cohort,
   type CustomerDay,
   type CustomerHistory,
@@ -15,29 +20,76 @@ import {
   type SurvivalGroup,
 } from '@c360/domain';
 import type { EntityManager } from 'typeorm';
+import {
+  cohortTalliesFromAggregates,
+  lifetimesFromAggregates,
+  mergedStreams,
+  periodTalliesFromAggregates,
+} from './kpi-aggregates.js';
+import { DEFAULT_CHURN_AFTER_DAYS } from './kpi-derived-rows.js';
 
 // Every fact is shown under the customer its stream is shown as now (merges are applied at query time).
 const SHOWN_AS = 'coalesce(c.root_id, f.customer_id)';
 const MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 
+const monthStart = (instant: number) => {
+  const d = new Date(instant);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
+
 /**
- * Each customer's purchases and returns up to `asOf`, summed per UTC day, in day order. The rows are read
- * as they are and summed here: PostgreSQL's numeric sums and text sorts cost more than the transfer.
+ * Each customer's purchases and returns up to `asOf`, in time order: whole months before `asOf`'s month as one
+ * entry each (from `c360_kpi_customer_months`), `asOf`'s month and the `dayMonths` (instants whose month a caller
+ * cuts inside) per UTC day from the facts. Every KPI looks purchases up only at period bounds, at `asOf` and at
+ * those instants, so a month entry never straddles an instant asked and the answers equal a day-by-day reading.
+ * Rows are read as they are and summed here: PostgreSQL's numeric sums and text sorts cost more than the transfer.
  */
-export async function customerHistoriesAsOf(manager: EntityManager, asOf: number): Promise<CustomerHistory[]> {
-  const [rows, channels] = await Promise.all([
+export async function customerHistoriesAsOf(
+  manager: EntityManager,
+  asOf: number,
+  dayMonths: number[] = [],
+  /** Only these streams, when given. */
+  streams?: string[],
+): Promise<CustomerHistory[]> {
+  const only = streams === undefined ? '' : 'AND f.customer_id = ANY($4::text[])';
+  const only3 = streams === undefined ? '' : 'AND f.customer_id = ANY($3::text[])';
+  const only2 = streams === undefined ? '' : 'AND f.customer_id = ANY($2::text[])';
+  const extra = streams === undefined ? [] : [streams];
+  const cut = monthStart(asOf);
+  const exact = [...new Set(dayMonths.map(monthStart).filter((m) => m < cut))].map((m) => new Date(m));
+  const [months, rows, channels] = await Promise.all([
+    manager.query(
+      `SELECT ${SHOWN_AS} AS customer, ${MS("f.month::timestamp AT TIME ZONE 'UTC'")} AS at, f.orders,
+              f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost,
+              ${MS('f.first_purchase_at')} AS first, ${MS('f.last_purchase_at')} AS last
+         FROM c360_kpi_customer_months f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
+        WHERE f.month < $1::date AND NOT (f.month = ANY($2::date[])) ${only3}`,
+      [new Date(cut), exact, ...extra],
+    ) as Promise<
+      {
+        customer: string;
+        at: number;
+        orders: number;
+        revenue: number;
+        costed: number;
+        cost: number;
+        first: number | null;
+        last: number | null;
+      }[]
+    >,
     manager.query(
       `SELECT ${SHOWN_AS} AS customer, date_part('epoch', f.occurred_at) * 1000 AS at, f.orders,
               f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost
          FROM c360_kpi_purchases f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
-        WHERE f.occurred_at <= $1`,
-      [new Date(asOf)],
+        WHERE ((f.occurred_at >= $1 AND f.occurred_at <= $2)
+           OR date_trunc('month', f.occurred_at AT TIME ZONE 'UTC')::date = ANY($3::date[])) ${only}`,
+      [new Date(cut), new Date(asOf), exact, ...extra],
     ) as Promise<{ customer: string; at: number; orders: number; revenue: number; costed: number; cost: number }[]>,
     manager.query(
       `SELECT ${SHOWN_AS} AS customer, f.channel, f.occurred_at
          FROM c360_kpi_first_touchpoints f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
-        WHERE f.occurred_at <= $1`,
-      [new Date(asOf)],
+        WHERE f.occurred_at <= $1 ${only2}`,
+      [new Date(asOf), ...extra],
     ) as Promise<{ customer: string; channel: string; occurred_at: Date }[]>,
   ]);
   const firstTouch = new Map<string, { channel: string; at: number }>();
@@ -47,11 +99,11 @@ export async function customerHistoriesAsOf(manager: EntityManager, asOf: number
     if (!known || at < known.at || (at === known.at && r.channel < known.channel))
       firstTouch.set(r.customer, { channel: r.channel, at });
   }
+  // streams merged into one customer add up per month (or day)
   const byCustomer = new Map<string, Map<number, CustomerDay>>();
-  for (const r of rows) {
-    const day = Math.floor(r.at / DAY_MS) * DAY_MS;
-    let days = byCustomer.get(r.customer);
-    if (!days) byCustomer.set(r.customer, (days = new Map()));
+  const add = (customer: string, day: number, r: (typeof rows)[number], first: number | null, last: number | null) => {
+    let days = byCustomer.get(customer);
+    if (!days) byCustomer.set(customer, (days = new Map()));
     let d = days.get(day);
     if (!d) {
       d = { day, firstPurchaseAt: null, lastPurchaseAt: null, orders: 0, revenue: 0, costedRevenue: 0, cost: 0 };
@@ -61,10 +113,13 @@ export async function customerHistoriesAsOf(manager: EntityManager, asOf: number
     d.revenue += r.revenue;
     d.costedRevenue += r.costed;
     d.cost += r.cost;
-    if (r.orders > 0) {
-      if (d.firstPurchaseAt === null || r.at < d.firstPurchaseAt) d.firstPurchaseAt = r.at;
-      if (d.lastPurchaseAt === null || r.at > d.lastPurchaseAt) d.lastPurchaseAt = r.at;
-    }
+    if (first !== null && (d.firstPurchaseAt === null || first < d.firstPurchaseAt)) d.firstPurchaseAt = first;
+    if (last !== null && (d.lastPurchaseAt === null || last > d.lastPurchaseAt)) d.lastPurchaseAt = last;
+  };
+  for (const r of months) add(r.customer, r.at, r, r.first, r.last);
+  for (const r of rows) {
+    const at = r.orders > 0 ? r.at : null;
+    add(r.customer, Math.floor(r.at / DAY_MS) * DAY_MS, r, at, at);
   }
   return [...byCustomer.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -113,19 +168,50 @@ export async function serviceExperiencesAsOf(
   return experiences;
 }
 
+/**
+ * Every period figure as of `window.asOf`. Streams shown as themselves are counted by SQL aggregates over the
+ * derived rows; the few merged customers (and, for a `churnAfterDays` other than 365, every customer's churn
+ * and lifetime) are counted from their histories, and both counts add up.
+ */
 export async function relationshipKpisAsOf(manager: EntityManager, window: KpiWindow): Promise<RelationshipKpis> {
-  const [histories, spend] = await Promise.all([
-    customerHistoriesAsOf(manager, window.asOf),
+  const fast = window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS;
+  if (!fast) {
+    const [histories, spend] = await Promise.all([
+      customerHistoriesAsOf(manager, window.asOf),
+      marketingSpendAsOf(manager, window.asOf),
+    ]);
+    return kpisFromTallies(
+      periodTallies(histories, window),
+      lifetimeSubjects(histories, window.asOf, window.churnAfterDays),
+      spend,
+      window,
+    );
+  }
+  const merged = await mergedStreams(manager);
+  const [tallies, lifetimes, histories, spend] = await Promise.all([
+    periodTalliesFromAggregates(manager, window, merged),
+    lifetimesFromAggregates(manager, 'none', window.asOf, merged),
+    customerHistoriesAsOf(manager, window.asOf, [], merged),
     marketingSpendAsOf(manager, window.asOf),
   ]);
-  return relationshipKpis(histories, spend, window);
+  return kpisFromTallies(
+    addPeriodTallies(tallies, periodTallies(histories, window)),
+    [...(lifetimes.get('all') ?? []), ...lifetimeSubjects(histories, window.asOf, window.churnAfterDays)],
+    spend,
+    window,
+  );
 }
 
 export async function cohortsAsOf(
   manager: EntityManager,
   window: Pick<KpiWindow, 'period' | 'from' | 'to' | 'asOf'>,
 ): Promise<Cohort[]> {
-  return cohortsOf(await customerHistoriesAsOf(manager, window.asOf), window);
+  const merged = await mergedStreams(manager);
+  const [tallies, histories] = await Promise.all([
+    cohortTalliesFromAggregates(manager, window, merged),
+    customerHistoriesAsOf(manager, window.asOf, [], merged),
+  ]);
+  return cohortsFromTallies(cohortTallies(histories, window, tallies), window.period);
 }
 
 export const SURVIVAL_GROUPINGS = ['none', 'tier', 'channel'] as const;
@@ -141,23 +227,32 @@ export async function survivalAsOf(
   asOf: number,
   churnAfterDays: number,
 ): Promise<SurvivalGroup[]> {
-  const histories = await customerHistoriesAsOf(manager, asOf);
-  if (by === 'none') return survivalCurves(histories, () => 'all', asOf, churnAfterDays);
-  if (by === 'channel') return survivalCurves(histories, (h) => h.firstChannel, asOf, churnAfterDays);
-  const tiers = (await manager.query('SELECT customer_id, tier FROM c360_customer_scores')) as {
-    customer_id: string;
-    tier: string;
-  }[];
+  const fast = churnAfterDays === DEFAULT_CHURN_AFTER_DAYS;
+  const merged = fast ? await mergedStreams(manager) : undefined;
+  const [groups, histories] = await Promise.all([
+    merged ? lifetimesFromAggregates(manager, by, asOf, merged) : undefined,
+    customerHistoriesAsOf(manager, asOf, [], merged),
+  ]);
+  const tiers =
+    by === 'tier' && histories.length > 0
+      ? ((await manager.query(
+          'SELECT customer_id, tier FROM c360_customer_scores WHERE customer_id = ANY($1::text[])',
+          [histories.map((h) => h.customerId)],
+        )) as { customer_id: string; tier: string }[])
+      : [];
   const tierOf = new Map(tiers.map((t) => [t.customer_id, t.tier]));
-  return survivalCurves(histories, (h) => tierOf.get(h.customerId), asOf, churnAfterDays);
+  const groupOf = (h: CustomerHistory) =>
+    by === 'none' ? 'all' : by === 'channel' ? h.firstChannel : tierOf.get(h.customerId);
+  return survivalCurvesOf(survivalSubjects(histories, groupOf, asOf, churnAfterDays, groups));
 }
 
 export async function serviceImpactAsOf(
   manager: EntityManager,
   window: { from: number; to: number; asOf: number; churnAfterDays: number },
 ): Promise<ServiceImpact> {
+  // the window's ends are cut inside their months: those months are read day by day
   const [histories, experiences] = await Promise.all([
-    customerHistoriesAsOf(manager, window.asOf),
+    customerHistoriesAsOf(manager, window.asOf, [window.from, window.to, window.to - 1]),
     serviceExperiencesAsOf(manager, window.asOf),
   ]);
   return serviceImpact(histories, (id) => experiences.get(id), window);

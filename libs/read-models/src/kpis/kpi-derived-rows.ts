@@ -1,0 +1,37 @@
+/**
+ * The statements that recompute a stream's derived KPI rows from its facts: its alive spans for the default
+ * `churnAfterDays` (365 days, as 8760 hours so no time zone can stretch a day) and, on its month summary rows,
+ * its first month with a purchase and each month's previous month with one. `filter` picks the streams, as a
+ * condition on `customer_id`.
+ */
+export const DEFAULT_CHURN_AFTER_DAYS = 365;
+const CHURN = `interval '${DEFAULT_CHURN_AFTER_DAYS * 24} hours'`;
+
+export const kpiMonthLinksSql = (filter: string) => `
+  UPDATE c360_kpi_customer_months m
+     SET first_active_month = x.first_active, previous_active_month = x.previous_active
+    FROM (SELECT customer_id, month,
+                 min(month) FILTER (WHERE first_purchase_at IS NOT NULL) OVER (PARTITION BY customer_id) AS first_active,
+                 max(month) FILTER (WHERE first_purchase_at IS NOT NULL)
+                   OVER (PARTITION BY customer_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                   AS previous_active
+            FROM c360_kpi_customer_months WHERE ${filter}) x
+   WHERE m.customer_id = x.customer_id AND m.month = x.month
+     AND (m.first_active_month IS DISTINCT FROM x.first_active
+          OR m.previous_active_month IS DISTINCT FROM x.previous_active)`;
+
+export const kpiLivesDeleteSql = (filter: string) => `DELETE FROM c360_kpi_customer_lives WHERE ${filter}`;
+
+export const kpiLivesInsertSql = (filter: string) => `
+  INSERT INTO c360_kpi_customer_lives (customer_id, started_at, churn_at, next_started_at, first_purchase_at)
+  SELECT customer_id, started_at, churn_at,
+         lead(started_at) OVER (PARTITION BY customer_id ORDER BY started_at),
+         min(started_at) OVER (PARTITION BY customer_id)
+    FROM (SELECT customer_id, min(occurred_at) AS started_at, max(occurred_at) + ${CHURN} AS churn_at
+            FROM (SELECT customer_id, occurred_at,
+                         count(*) FILTER (WHERE gap) OVER (PARTITION BY customer_id ORDER BY occurred_at) AS span
+                    FROM (SELECT customer_id, occurred_at,
+                                 coalesce(occurred_at > lag(occurred_at) OVER (PARTITION BY customer_id ORDER BY occurred_at)
+                                                        + ${CHURN}, TRUE) AS gap
+                            FROM c360_kpi_purchases WHERE orders > 0 AND ${filter}) p) q
+           GROUP BY customer_id, span) s`;

@@ -1,0 +1,301 @@
+import {
+  CUSTOMER_STREAM_PREFIX,
+  DAY_MS,
+  cohortsOf,
+  relationshipKpis,
+  serviceImpact,
+  survivalCurves,
+  type CustomerDay,
+  type CustomerHistory,
+} from '@c360/domain';
+import { createTestDatabase, type TestDatabase } from '@c360/testing';
+import type { RecordedEvent } from '@c360/event-store';
+import { DataSource } from 'typeorm';
+import { KpisProjection } from '../src/kpis/kpis.projection.js';
+import {
+  cohortsAsOf,
+  marketingSpendAsOf,
+  relationshipKpisAsOf,
+  serviceExperiencesAsOf,
+  serviceImpactAsOf,
+  survivalAsOf,
+} from '../src/kpis/kpis.queries.js';
+import { kpiLivesInsertSql, kpiMonthLinksSql } from '../src/kpis/kpi-derived-rows.js';
+
+/** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
+async function historiesFromFacts(dataSource: DataSource, asOf: number): Promise<CustomerHistory[]> {
+  const rows = (await dataSource.query(
+    `SELECT coalesce(c.root_id, f.customer_id) AS customer, date_part('epoch', f.occurred_at) * 1000 AS at,
+            f.orders, f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost
+       FROM c360_kpi_purchases f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
+      WHERE f.occurred_at <= $1 ORDER BY 1, 2`,
+    [new Date(asOf)],
+  )) as { customer: string; at: number; orders: number; revenue: number; costed: number; cost: number }[];
+  const channels = (await dataSource.query(
+    `SELECT DISTINCT ON (coalesce(c.root_id, f.customer_id)) coalesce(c.root_id, f.customer_id) AS customer, f.channel
+       FROM c360_kpi_first_touchpoints f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
+      WHERE f.occurred_at <= $1 ORDER BY 1, f.occurred_at, f.channel`,
+    [new Date(asOf)],
+  )) as { customer: string; channel: string }[];
+  const histories = new Map<string, Map<number, CustomerDay>>();
+  for (const r of rows) {
+    const day = Math.floor(r.at / DAY_MS) * DAY_MS;
+    const days = histories.get(r.customer) ?? new Map<number, CustomerDay>();
+    histories.set(r.customer, days);
+    const d = days.get(day) ?? {
+      day,
+      firstPurchaseAt: null,
+      lastPurchaseAt: null,
+      orders: 0,
+      revenue: 0,
+      costedRevenue: 0,
+      cost: 0,
+    };
+    days.set(day, d);
+    d.orders += r.orders;
+    d.revenue += r.revenue;
+    d.costedRevenue += r.costed;
+    d.cost += r.cost;
+    if (r.orders > 0) {
+      d.firstPurchaseAt = Math.min(d.firstPurchaseAt ?? r.at, r.at);
+      d.lastPurchaseAt = Math.max(d.lastPurchaseAt ?? r.at, r.at);
+    }
+  }
+  const channelOf = new Map(channels.map((c) => [c.customer, c.channel]));
+  return [...histories.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([customerId, days]) => ({
+      customerId,
+      days: [...days.values()].sort((a, b) => a.day - b.day),
+      firstChannel: channelOf.get(customerId) ?? null,
+    }));
+}
+
+/**
+ * Given a planted history (several purchases a month, returns, customers merged, facts on month edges), the
+ * KPI queries that read whole months from `c360_kpi_customer_months` answer exactly as the plain reading of
+ * every fact does, for an `asOf` in the middle of a month and windows cut inside months.
+ */
+describe('KPI queries from month summaries', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = new DataSource({ type: 'postgres', url: database.url });
+    await dataSource.initialize();
+    // 300 customers, up to 14 purchases each over 2022–2024 (some on the first and last instant of a month),
+    // every seventh fact a return
+    await dataSource.query(
+      `INSERT INTO c360_kpi_purchases (event_id, customer_id, occurred_at, orders, revenue, costed_revenue, cost)
+       SELECT 'p-' || c || '-' || k, 'c-' || c,
+              CASE WHEN k % 5 = 0 THEN date_trunc('month', timestamptz '2022-01-01' + ((c * 37 + k * 53) % 1090) * interval '1 day')
+                   WHEN k % 5 = 1 THEN date_trunc('month', timestamptz '2022-01-01' + ((c * 37 + k * 53) % 1090) * interval '1 day') - interval '1 millisecond'
+                   ELSE timestamptz '2022-01-01' + ((c * 37 + k * 53) % 1090) * interval '1 day' + (c % 24) * interval '1 hour'
+              END,
+              CASE WHEN k % 7 = 0 THEN 0 ELSE 1 END,
+              CASE WHEN k % 7 = 0 THEN -(10 + c % 9) ELSE 40 + (c * k) % 60 END,
+              CASE WHEN k % 7 = 0 THEN -(5 + c % 4) WHEN k % 3 = 0 THEN 0 ELSE 30 + (c * k) % 30 END,
+              CASE WHEN k % 7 = 0 THEN -(3 + c % 2) WHEN k % 3 = 0 THEN 0 ELSE 12.5 END
+         FROM generate_series(1, 300) c, generate_series(1, 1 + (c % 14)) k`,
+    );
+    await dataSource.query(
+      `INSERT INTO c360_kpi_customer_months
+              (customer_id, month, orders, revenue, costed_revenue, cost, first_purchase_at, last_purchase_at)
+       SELECT customer_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date, sum(orders), sum(revenue),
+              sum(costed_revenue), sum(cost), min(occurred_at) FILTER (WHERE orders > 0),
+              max(occurred_at) FILTER (WHERE orders > 0)
+         FROM c360_kpi_purchases GROUP BY 1, 2`,
+    );
+    // the rows the projection derives from each stream's facts
+    await dataSource.query(kpiMonthLinksSql('TRUE'));
+    await dataSource.query(kpiLivesInsertSql('TRUE'));
+    await dataSource.query(
+      `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
+       SELECT 'c-' || c, timestamptz '2021-12-01' + (c % 40) * interval '1 day', (ARRAY['web','store','email'])[1 + c % 3]
+         FROM generate_series(1, 300) c`,
+    );
+    // every tenth customer is shown as its neighbour
+    await dataSource.query(
+      `INSERT INTO c360_customers (customer_id, root_id)
+       SELECT 'c-' || c, CASE WHEN c % 10 = 0 THEN 'c-' || (c - 1) ELSE 'c-' || c END FROM generate_series(1, 300) c`,
+    );
+    await dataSource.query(
+      `INSERT INTO c360_kpi_complaints (customer_id, case_id, opened_at, resolved_at)
+       SELECT 'c-' || c, 'case-' || c, timestamptz '2023-02-01' + (c % 200) * interval '1 day',
+              CASE WHEN c % 3 = 0 THEN NULL ELSE timestamptz '2023-02-01' + (c % 200 + c % 20) * interval '1 day' END
+         FROM generate_series(1, 300, 4) c`,
+    );
+    await dataSource.query(
+      `INSERT INTO c360_kpi_marketing_spend (spend_id, channel, amount, currency, period_start, period_end, occurred_at)
+       VALUES ('s-1', 'web', 900, 'EUR', '2023-01-01', '2023-06-30', '2022-12-01')`,
+    );
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  const m = () => dataSource.manager;
+  const asOfs = ['2023-08-17T13:45:00.000Z', '2024-03-01T00:00:00.000Z', '2025-01-10T00:00:00.000Z'].map(Date.parse);
+
+  it.each(asOfs)('answers kpis and cohorts as the plain reading does (asOf %d)', async (asOf) => {
+    const plain = await historiesFromFacts(dataSource, asOf);
+    expect(plain.length).toBeGreaterThan(200);
+    const spend = await marketingSpendAsOf(m(), asOf);
+    for (const period of ['month', 'quarter', 'year'] as const)
+      for (const churnAfterDays of [1, 20, 45, 365]) {
+        const window = { period, from: Date.parse('2022-11-15'), to: asOf, asOf, churnAfterDays };
+        expect(await relationshipKpisAsOf(m(), window)).toEqual(relationshipKpis(plain, spend, window));
+      }
+    for (const period of ['month', 'quarter'] as const) {
+      const window = { period, from: Date.parse('2022-02-01'), to: asOf, asOf };
+      expect(await cohortsAsOf(m(), window)).toEqual(cohortsOf(plain, window));
+    }
+  });
+
+  it.each(asOfs)('answers survival and service impact as the plain reading does (asOf %d)', async (asOf) => {
+    const plain = await historiesFromFacts(dataSource, asOf);
+    for (const churnAfterDays of [1, 30, 365]) {
+      expect(await survivalAsOf(m(), 'channel', asOf, churnAfterDays)).toEqual(
+        survivalCurves(plain, (h) => h.firstChannel, asOf, churnAfterDays),
+      );
+      const experiences = await serviceExperiencesAsOf(m(), asOf);
+      for (const [from, to] of [
+        [Date.parse('2023-02-10T08:00:00Z'), Date.parse('2023-07-20T17:30:00Z')],
+        [Date.parse('2023-01-01'), Date.parse('2024-01-01')],
+      ] as const) {
+        const window = { from, to, asOf, churnAfterDays };
+        const answer = await serviceImpactAsOf(m(), window);
+        expect(answer).toEqual(serviceImpact(plain, (id) => experiences.get(id), window));
+        expect(answer.groups.reduce((n, g) => n + g.customers, 0)).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+/**
+ * The derived rows the projection keeps (alive spans, previous active months) answer as the plain reading does
+ * when customers churn and come back (within one period too), purchases arrive late (out of order), and streams
+ * are merged: the facts go through `KpisProjection` in batches, as in production.
+ */
+describe('KPI queries from the derived rows, through the projection', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let position = 0;
+  const purchase = (customer: string, at: string, price = 100, channel = 'web'): RecordedEvent => {
+    position += 1;
+    const eventId = `e-${position}`;
+    return {
+      eventId,
+      type: 'PurchaseMade',
+      data: { lines: [{ sku: 'X', quantity: 1, unitPrice: price, unitCost: price / 2 }] },
+      metadata: { eventId, recordedAt: at, occurredAt: at, channel },
+      streamId: `${CUSTOMER_STREAM_PREFIX}${customer}`,
+      streamRevision: position,
+      position: String(position),
+      recordedAt: at,
+    };
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = new DataSource({ type: 'postgres', url: database.url });
+    await dataSource.initialize();
+    const projection = new KpisProjection();
+    const apply = (events: RecordedEvent[]) => dataSource.transaction((m) => projection.apply(events, m));
+    await apply([
+      // churns 2022-01-10 (2021-01-10 + 365 d), comes back 2022-03-05, churns again 2023-03-05, back 2023-06-15
+      purchase('comeback', '2021-01-10T12:00:00.000Z'),
+      purchase('comeback', '2022-03-05T12:00:00.000Z'),
+      purchase('comeback', '2023-06-15T12:00:00.000Z'),
+      // churns 2022-05-02 and comes back 2022-05-20: alive at both ends of May 2022
+      purchase('same-month', '2021-05-02T08:00:00.000Z', 50, 'store'),
+      purchase('same-month', '2022-05-20T08:00:00.000Z', 50, 'store'),
+      // churns 2022-07-03, back 2022-08-10 and churns 2023-08-10: the same quarter holds a churn and a comeback
+      purchase('same-quarter', '2021-07-03T00:00:00.000Z', 70, 'email'),
+      purchase('same-quarter', '2022-08-10T00:00:00.000Z', 70, 'email'),
+      // a gap closed later by a late purchase
+      purchase('late', '2021-02-01T10:00:00.000Z'),
+      purchase('late', '2022-08-01T10:00:00.000Z'),
+      // two streams of one customer: alone each is one span, together a churn and a comeback
+      purchase('root', '2021-01-01T09:00:00.000Z'),
+      purchase('member', '2022-02-15T09:00:00.000Z', 80, 'store'),
+      purchase('steady', '2021-03-03T00:00:00.000Z'),
+      purchase('steady', '2021-12-03T00:00:00.000Z'),
+      purchase('steady', '2022-11-03T00:00:00.000Z'),
+      // churns exactly at asOf 2023-11-03T00:00Z below
+      purchase('edge', '2022-11-03T00:00:00.000Z'),
+    ]);
+    // the late facts of a later batch
+    await apply([
+      purchase('late', '2021-12-01T10:00:00.000Z'),
+      purchase('same-month', '2021-04-20T08:00:00.000Z', 50, 'store'),
+      purchase('steady', '2023-10-01T00:00:00.000Z'),
+    ]);
+    await dataSource.query(
+      `INSERT INTO c360_customers (customer_id, root_id) VALUES ('root', 'root'), ('member', 'root'), ('steady', 'steady')`,
+    );
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('keeps a span per churn and comeback, recomputed when late purchases arrive', async () => {
+    const spans = (await dataSource.query(
+      `SELECT customer_id, started_at, churn_at FROM c360_kpi_customer_lives ORDER BY customer_id, started_at`,
+    )) as { customer_id: string; started_at: Date; churn_at: Date }[];
+    const of = (customer: string) =>
+      spans.filter((s) => s.customer_id === customer).map((s) => s.churn_at.toISOString().slice(0, 10));
+    expect(of('comeback')).toEqual(['2022-01-10', '2023-03-05', '2024-06-14']);
+    expect(of('same-month')).toEqual(['2022-05-02', '2023-05-20']);
+    // 2021-12-01 closes the gap: one span
+    expect(of('late')).toEqual(['2023-08-01']);
+    expect(of('member')).toEqual(['2023-02-15']);
+  });
+
+  const asOfs = [
+    '2022-05-25T00:00:00.000Z',
+    '2022-08-31T23:59:59.999Z',
+    '2023-06-15T12:00:00.000Z',
+    '2023-11-03T00:00:00.000Z',
+    '2025-01-01T00:00:00.000Z',
+  ].map(Date.parse);
+
+  it.each(asOfs)('answers as the plain reading does (asOf %d)', async (asOf) => {
+    const m = dataSource.manager;
+    const plain = await historiesFromFacts(dataSource, asOf);
+    const spend = await marketingSpendAsOf(m, asOf);
+    for (const period of ['month', 'quarter', 'year'] as const)
+      for (const churnAfterDays of [30, 365]) {
+        const window = { period, from: Date.parse('2021-01-01'), to: asOf, asOf, churnAfterDays };
+        expect(await relationshipKpisAsOf(m, window)).toEqual(relationshipKpis(plain, spend, window));
+      }
+    for (const period of ['month', 'quarter'] as const) {
+      const window = { period, from: Date.parse('2021-01-01'), to: asOf, asOf };
+      expect(await cohortsAsOf(m, window)).toEqual(cohortsOf(plain, window));
+    }
+    for (const by of ['none', 'channel'] as const)
+      expect(await survivalAsOf(m, by, asOf, 365)).toEqual(
+        survivalCurves(plain, (h) => (by === 'none' ? 'all' : h.firstChannel), asOf, 365),
+      );
+  });
+
+  it('counts a churn followed by a comeback in the same month as no churn, and the merged customer as one', async () => {
+    const asOf = Date.parse('2022-06-30T00:00:00.000Z');
+    const kpis = await relationshipKpisAsOf(dataSource.manager, {
+      period: 'month',
+      from: Date.parse('2022-01-01'),
+      to: asOf,
+      asOf,
+      churnAfterDays: 365,
+    });
+    const month = (label: string) => kpis.periods.find((p) => p.period === label)!;
+    // 2022-01: comeback (Jan 10) and root (Jan 1, shown with member) churn
+    expect(month('2022-01').churnedCustomers).toBe(2);
+    // 2022-05: same-month churns May 2 and is back May 20: alive at both ends
+    expect(month('2022-05').churnedCustomers).toBe(0);
+    expect(month('2022-05').activeCustomers).toBe(1);
+  });
+});
