@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { kpiLivesInsertSql, kpiMonthLinksSql } from './kpi-derived-rows.js';
 
 /**
  * What the KPI queries count, kept per stream by the `kpis` projection so they can answer with SQL aggregates:
@@ -34,8 +33,32 @@ export class CreateKpiCustomerLives1763902200100 implements MigrationInterface {
       ALTER TABLE c360_kpi_customer_months
         ADD COLUMN first_active_month date,
         ADD COLUMN previous_active_month date`);
-    await queryRunner.query(kpiMonthLinksSql('TRUE'));
-    await queryRunner.query(kpiLivesInsertSql('TRUE'));
+    // Frozen copies of what the projection runs (kpi-derived-rows.ts) as of this migration, for the existing facts.
+    await queryRunner.query(`
+  UPDATE c360_kpi_customer_months m
+     SET first_active_month = x.first_active, previous_active_month = x.previous_active
+    FROM (SELECT customer_id, month,
+                 min(month) FILTER (WHERE first_purchase_at IS NOT NULL) OVER (PARTITION BY customer_id) AS first_active,
+                 max(month) FILTER (WHERE first_purchase_at IS NOT NULL)
+                   OVER (PARTITION BY customer_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                   AS previous_active
+            FROM c360_kpi_customer_months WHERE TRUE) x
+   WHERE m.customer_id = x.customer_id AND m.month = x.month
+     AND (m.first_active_month IS DISTINCT FROM x.first_active
+          OR m.previous_active_month IS DISTINCT FROM x.previous_active)`);
+    await queryRunner.query(`
+  INSERT INTO c360_kpi_customer_lives (customer_id, started_at, churn_at, next_started_at, first_purchase_at)
+  SELECT customer_id, started_at, churn_at,
+         lead(started_at) OVER (PARTITION BY customer_id ORDER BY started_at),
+         min(started_at) OVER (PARTITION BY customer_id)
+    FROM (SELECT customer_id, min(occurred_at) AS started_at, max(occurred_at) + interval '8760 hours' AS churn_at
+            FROM (SELECT customer_id, occurred_at,
+                         count(*) FILTER (WHERE gap) OVER (PARTITION BY customer_id ORDER BY occurred_at) AS span
+                    FROM (SELECT customer_id, occurred_at,
+                                 coalesce(occurred_at > lag(occurred_at) OVER (PARTITION BY customer_id ORDER BY occurred_at)
+                                                        + interval '8760 hours', TRUE) AS gap
+                            FROM c360_kpi_purchases WHERE orders > 0 AND TRUE) p) q
+           GROUP BY customer_id, span) s`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
