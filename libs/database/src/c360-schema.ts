@@ -3,6 +3,7 @@ import {
   CreateEventStore1763900000000,
   CustomerKeys1763902100000,
   HashChain1763901000000,
+  HashInAppend1763902100200,
 } from '@c360/event-store';
 import { CreateProjectionCheckpoints1763900000100, ProjectionCheckpointEntity } from '@c360/projections';
 import { READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS } from '@c360/read-models';
@@ -28,5 +29,6 @@ export const C360_SCHEMA: SchemaParts = {
     HashChain1763901000000,
     CustomerKeys1763902100000,
     ForgottenCustomers1763902100100,
+    HashInAppend1763902100200,
   ],
 };

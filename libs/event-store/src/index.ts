@@ -12,3 +12,4 @@ export * from './copy-events.js';
 export * from './personal-data/customer-keys.js';
 export * from './personal-data/customer-keys.migration.js';
 export * from './personal-data/protected-event-store.js';
+export * from './postgres/hash-in-append.migration.js';

@@ -1,4 +1,4 @@
-import { PostgresEventStore, START, type RecordedEvent } from '@c360/event-store';
+import { PostgresEventStore, START, verifyChains, type RecordedEvent } from '@c360/event-store';
 import { createTestDatabase, eventually, type TestDatabase } from '@c360/testing';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -96,5 +96,68 @@ describe('PostgreSQL event store: commits out of sequence order', () => {
     await closing.close();
     await expect(subscription.closed).resolves.toBeUndefined();
     expect(errors.length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('PostgreSQL event store: the hash chain', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = new PostgresEventStore({ connectionString: database.url });
+    db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db.end();
+    await store.close();
+    await database.drop();
+  });
+
+  const event = (n: number) => ({
+    type: 'CallHandled',
+    data: { n, text: `ñ "quoted" ${n}` },
+    metadata: { occurredAt: '2026-11-01T10:00:00.000Z', schemaVersion: 2 },
+  });
+
+  it('chains every shape of append, and rows inserted by hand through the trigger, so that the check passes', async () => {
+    const prefix = `chain-${randomUUID()}`;
+    const [a, b, c] = ['a', 'b', 'c'].map((s) => `${prefix}-${s}`) as [string, string, string];
+    await store.append(a, [event(0), event(1), event(2)]);
+    await store.appendMany([
+      { streamId: a, events: [event(3)] },
+      { streamId: b, events: [event(0), event(1)] },
+      { streamId: c, events: [event(0)] },
+    ]);
+    const repeat = { ...event(4), eventId: randomUUID() };
+    await store.append(a, [repeat, repeat, event(5)]);
+    await store.append(a, [repeat]);
+    await db.query(
+      `INSERT INTO c360_events (stream_id, stream_revision, event_id, type, data, metadata)
+       VALUES ($1, 2, $2, 'CallHandled', '{"by": "hand"}', '{}')`,
+      [b, randomUUID()],
+    );
+    await store.append(b, [event(3)]);
+
+    const chains = await verifyChains((sql, params) => db.query(sql, params).then((r) => r.rows), [a, b, c]);
+    expect(
+      chains.map((s) => ({ streamId: s.streamId, events: s.events, intact: s.intact, unchained: s.unchained })),
+    ).toEqual([
+      { streamId: a, events: 6, intact: true, unchained: 0 },
+      { streamId: b, events: 4, intact: true, unchained: 0 },
+      { streamId: c, events: 1, intact: true, unchained: 0 },
+    ]);
+    // One append, one recorded instant: the hash covers it before the row exists.
+    const instants = await db.query(
+      'SELECT DISTINCT recorded_at FROM c360_events WHERE stream_id = $1 AND stream_revision < 3',
+      [a],
+    );
+    expect(instants.rows).toHaveLength(1);
+
+    await db.query(`UPDATE c360_events SET data = '{"n": 99}' WHERE stream_id = $1 AND stream_revision = 1`, [a]);
+    const [broken] = await verifyChains((sql, params) => db.query(sql, params).then((r) => r.rows), [a]);
+    expect(broken).toMatchObject({ intact: false, firstBrokenLink: { streamRevision: 1 } });
   });
 });
