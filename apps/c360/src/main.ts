@@ -7,7 +7,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 try {
   const config = loadConfig();
   const service = await startService(config, say);
-  say(`Customer 360 is listening on ${service.url} (API docs: ${service.url}/docs)`);
+  say(`Customer 360 is listening on ${service.url} (console: ${service.url}/console, API docs: ${service.url}/docs)`);
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
