@@ -310,11 +310,10 @@ export async function serviceImpactFromAggregates(
     `WITH pop AS MATERIALIZED (
        SELECT e.customer_id, e.churn_at, e.churn_at < $3 AS churned
          FROM c360_kpi_customer_lives e
+         LEFT JOIN c360_kpi_customer_lives a
+           ON a.customer_id = e.customer_id AND a.started_at < $1 AND a.churn_at >= $1
         WHERE e.started_at < $2 AND (e.next_started_at IS NULL OR e.next_started_at >= $2)
-          AND e.customer_id <> ALL($5::text[])
-          AND (e.first_purchase_at >= $1 OR (e.started_at < $1 AND e.churn_at >= $1)
-               OR EXISTS (SELECT 1 FROM c360_kpi_customer_lives a
-                           WHERE a.customer_id = e.customer_id AND a.started_at < $1 AND a.churn_at >= $1))),
+          AND e.customer_id <> ALL($5::text[]) AND (e.first_purchase_at >= $1 OR a.customer_id IS NOT NULL)),
      fate AS (
        SELECT c.customer_id,
               max(CASE WHEN c.resolved_at IS NULL OR c.resolved_at > $4 THEN 3
@@ -322,14 +321,25 @@ export async function serviceImpactFromAggregates(
          FROM c360_kpi_complaints c
         WHERE c.opened_at >= $1 AND c.opened_at < $2 AND c.customer_id <> ALL($5::text[])
         GROUP BY 1),
+     bad AS (
+       SELECT p.customer_id FROM pop p JOIN c360_kpi_complaints c ON c.customer_id = p.customer_id
+        WHERE p.churned AND c.opened_at <= p.churn_at AND (c.resolved_at IS NULL OR c.resolved_at > p.churn_at)
+       UNION
+       SELECT p.customer_id FROM pop p JOIN c360_kpi_nps a ON a.customer_id = p.customer_id
+        WHERE p.churned AND a.nps <= 6 AND a.occurred_at <= p.churn_at
+          AND a.occurred_at >= p.churn_at - interval '10920 hours'),
+     grouped AS MATERIALIZED (
+       SELECT p.customer_id, coalesce(f.fate, 0) AS fate, p.churned, b.customer_id IS NOT NULL AS bad
+         FROM pop p LEFT JOIN fate f ON f.customer_id = p.customer_id LEFT JOIN bad b ON b.customer_id = p.customer_id),
      spend AS (
-       SELECT customer_id, sum(revenue) AS revenue
+       SELECT g.fate, sum(x.revenue) AS revenue
          FROM (SELECT customer_id, revenue FROM c360_kpi_customer_months
                 WHERE month >= $10::date AND month < $11::date AND customer_id <> ALL($5::text[])
                UNION ALL
                SELECT customer_id, revenue FROM c360_kpi_purchases
                 WHERE occurred_at >= $6 AND occurred_at < $7 AND (occurred_at < $8 OR occurred_at >= $9)
                   AND customer_id <> ALL($5::text[])) x
+         JOIN grouped g ON g.customer_id = x.customer_id
         GROUP BY 1),
      durations AS (
        SELECT (extract(epoch FROM c.resolved_at) * 1000)::float8 - (extract(epoch FROM c.opened_at) * 1000)::float8 AS ms
@@ -337,18 +347,12 @@ export async function serviceImpactFromAggregates(
         WHERE c.opened_at >= $1 AND c.opened_at < $2 AND c.resolved_at <= $4
        UNION ALL SELECT unnest($12::float8[])),
      ranked AS (SELECT ms, row_number() OVER (ORDER BY ms) AS i, count(*) OVER () AS n FROM durations)
-     SELECT 'group' AS kind, coalesce(f.fate, 0) AS fate, count(*)::int AS customers,
-            count(*) FILTER (WHERE p.churned)::int AS churned, coalesce(sum(s.revenue), 0)::float8 AS spend,
-            count(*) FILTER (WHERE p.churned AND (
-              EXISTS (SELECT 1 FROM c360_kpi_complaints c
-                       WHERE c.customer_id = p.customer_id AND c.opened_at <= p.churn_at
-                         AND (c.resolved_at IS NULL OR c.resolved_at > p.churn_at))
-              OR EXISTS (SELECT 1 FROM c360_kpi_nps a
-                          WHERE a.customer_id = p.customer_id AND a.nps <= 6 AND a.occurred_at <= p.churn_at
-                            AND a.occurred_at >= p.churn_at - interval '10920 hours')))::int AS bad,
+     SELECT 'group' AS kind, g.fate, g.customers, g.churned, coalesce(s.revenue, 0)::float8 AS spend, g.bad,
             NULL::float8 AS ms, NULL::int AS n
-       FROM pop p LEFT JOIN fate f ON f.customer_id = p.customer_id LEFT JOIN spend s ON s.customer_id = p.customer_id
-      GROUP BY 2
+       FROM (SELECT fate, count(*)::int AS customers, count(*) FILTER (WHERE churned)::int AS churned,
+                    count(*) FILTER (WHERE churned AND bad)::int AS bad
+               FROM grouped GROUP BY 1) g
+       LEFT JOIN spend s ON s.fate = g.fate
      UNION ALL
      SELECT 'median', NULL, NULL, NULL, NULL, NULL, ms, n::int FROM ranked WHERE i IN ((n + 1) / 2, n / 2 + 1)`,
     [
