@@ -113,5 +113,16 @@ maybe('KPI queries at scale', () => {
       serviceImpactAsOf(m, { from: Date.parse('2025-01-01'), to: asOf, asOf, churnAfterDays: 365 }),
     );
     expect(impact.groups.reduce((n, g) => n + g.customers, 0)).toBeGreaterThan(0);
+    // the year the complaints were opened in
+    const complained = await timed('service impact (2024, with the complaints)', () =>
+      serviceImpactAsOf(m, {
+        from: Date.parse('2024-01-01'),
+        to: Date.parse('2025-01-01') - 1,
+        asOf,
+        churnAfterDays: 365,
+      }),
+    );
+    expect(complained.resolvedComplaints).toBeGreaterThan(0);
+    expect(complained.churnedAfterBadExperience).toBeGreaterThan(0);
   }, 900_000);
 });
