@@ -73,29 +73,53 @@ export async function periodTalliesFromAggregates(
   const inRange = (i: number) => i >= 0 && i <= n;
   const date = (ms: number) => new Date(ms);
   const [months, fresh, lastMonth, spans, ends, comebacks] = await Promise.all([
-    // a customer is active in P on its first month of P with a purchase (by asOf): previous active month before P
+    // a customer is active in P on its first month of P with a purchase (by asOf): previous active month before P.
+    // Whole months before asOf's month come from the month totals; the streams left out are taken away from them
+    // and asOf's own month is counted from its month rows (its sums come from the facts, cut at asOf)
     manager.query(
-      `SELECT ${periodOfMonth('m.month')} AS at,
-              count(*) FILTER (WHERE m.first_purchase_at <= $2 AND (m.previous_active_month IS NULL
-                               OR m.previous_active_month < ${monthPeriod('m.month')}))::int AS active,
-              count(*) FILTER (WHERE m.first_purchase_at <= $2
-                               AND m.previous_active_month >= ${monthPeriod('m.month')} - $7::interval
-                               AND m.previous_active_month < ${monthPeriod('m.month')})::int AS retained,
-              coalesce(sum(m.revenue) FILTER (WHERE m.month < $5), 0)::float8 AS revenue,
-              coalesce(sum(m.costed_revenue) FILTER (WHERE m.month < $5), 0)::float8 AS costed,
-              coalesce(sum(m.cost) FILTER (WHERE m.month < $5), 0)::float8 AS cost
-         FROM c360_kpi_customer_months m
-        WHERE m.month >= $3 AND m.month < $4 AND m.month <= $5 AND m.customer_id <> ALL($6::text[])
+      `SELECT at, sum(active)::int AS active, sum(retained)::int AS retained, coalesce(sum(revenue), 0)::float8 AS revenue,
+              coalesce(sum(costed), 0)::float8 AS costed, coalesce(sum(cost), 0)::float8 AS cost
+         FROM (SELECT ${periodOfMonth('k.month')} AS at,
+                      sum(k.customers) FILTER (WHERE k.previous_active_month < ${monthPeriod('k.month')}) AS active,
+                      sum(k.customers) FILTER (WHERE k.previous_active_month >= ${monthPeriod('k.month')} - $7::interval
+                                               AND k.previous_active_month < ${monthPeriod('k.month')}) AS retained,
+                      sum(k.revenue) AS revenue, sum(k.costed_revenue) AS costed, sum(k.cost) AS cost
+                 FROM c360_kpi_months k
+                WHERE k.month >= $3 AND k.month < $4 AND k.month < $5
+                GROUP BY 1
+               UNION ALL
+               SELECT ${periodOfMonth('m.month')},
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                        FILTER (WHERE m.first_purchase_at <= $2 AND (m.previous_active_month IS NULL
+                                OR m.previous_active_month < ${monthPeriod('m.month')})),
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                        FILTER (WHERE m.first_purchase_at <= $2
+                                AND m.previous_active_month >= ${monthPeriod('m.month')} - $7::interval
+                                AND m.previous_active_month < ${monthPeriod('m.month')}),
+                      -sum(m.revenue) FILTER (WHERE m.month < $5), -sum(m.costed_revenue) FILTER (WHERE m.month < $5),
+                      -sum(m.cost) FILTER (WHERE m.month < $5)
+                 FROM c360_kpi_customer_months m
+                WHERE m.month >= $3 AND m.month < $4
+                  AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
+                GROUP BY 1) x
         GROUP BY 1`,
       [period, date(asOf), date(lo), date(hi), date(asOfMonth), except, STEP[period]],
     ) as Promise<{ at: number; active: number; retained: number; revenue: number; costed: number; cost: number }[]>,
     manager.query(
-      `SELECT ${periodOfMonth('m.month')} AS at,
-              coalesce(CASE WHEN t.occurred_at <= $2 THEN t.channel END, 'unknown') AS channel, count(*)::int AS n
-         FROM c360_kpi_customer_months m LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = m.customer_id
-        WHERE m.month >= $3 AND m.month < $4 AND m.month <= $5 AND m.customer_id <> ALL($6::text[])
-          AND m.previous_active_month IS NULL AND m.first_purchase_at <= $2
-        GROUP BY 1, 2`,
+      `SELECT at, channel, sum(n)::int AS n
+         FROM (SELECT ${periodOfMonth('k.month')} AS at, k.channel, sum(k.customers) AS n
+                 FROM c360_kpi_months k
+                WHERE k.month >= $3 AND k.month < $4 AND k.month < $5 AND k.previous_active_month = '-infinity'::date
+                GROUP BY 1, 2
+               UNION ALL
+               SELECT ${periodOfMonth('m.month')}, coalesce(CASE WHEN t.occurred_at <= $2 THEN t.channel END, 'unknown'),
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                 FROM c360_kpi_customer_months m LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = m.customer_id
+                WHERE m.month >= $3 AND m.month < $4
+                  AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
+                  AND m.previous_active_month IS NULL AND m.first_purchase_at <= $2
+                GROUP BY 1, 2) x
+        GROUP BY 1, 2 HAVING sum(n) <> 0`,
       [period, date(asOf), date(lo), date(hi), date(asOfMonth), except],
     ) as Promise<{ at: number; channel: string; n: number }[]>,
     // asOf's own month, cut at asOf, from the facts
