@@ -20,7 +20,7 @@ import {
   serviceImpactAsOf,
   survivalAsOf,
 } from '../src/kpis/kpis.queries.js';
-import { kpiLivesInsertSql, kpiMonthLinksSql } from '../src/kpis/kpi-derived-rows.js';
+import { kpiLivesInsertSql, kpiMonthLinksSql, kpiMonthTotalsSql } from '../src/kpis/kpi-derived-rows.js';
 
 /** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
 async function historiesFromFacts(dataSource: DataSource, asOf: number): Promise<CustomerHistory[]> {
@@ -115,6 +115,8 @@ describe('KPI queries from month summaries', () => {
        SELECT 'c-' || c, timestamptz '2021-12-01' + (c % 40) * interval '1 day', (ARRAY['web','store','email'])[1 + c % 3]
          FROM generate_series(1, 300) c`,
     );
+    // the month totals the projection keeps from the month rows and first channels
+    await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
     // every tenth customer is shown as its neighbour
     await dataSource.query(
       `INSERT INTO c360_customers (customer_id, root_id)
@@ -264,6 +266,8 @@ describe('KPI queries from the derived rows, through the projection', () => {
       purchase('same-month', '2021-04-20T08:00:00.000Z', 50, 'store'),
       purchase('steady', '2023-10-01T00:00:00.000Z'),
       resolved('late', 'k-5', '2023-01-15T10:00:00.000Z'),
+      // a touchpoint before edge's first one (its survey), from another channel: edge is new through social now
+      event('PageViewed', 'edge', '2022-07-01T00:00:00.000Z', { url: '/', sessionId: 'w-1' }, 'social'),
       opened('steady', 'k-7', '2023-02-01T00:00:00.000Z'),
       resolved('steady', 'k-7', '2023-02-20T00:00:00.000Z'),
     ]);
@@ -287,6 +291,22 @@ describe('KPI queries from the derived rows, through the projection', () => {
     // 2021-12-01 closes the gap: one span
     expect(of('late')).toEqual(['2023-08-01']);
     expect(of('member')).toEqual(['2023-02-15']);
+  });
+
+  it('keeps the month totals equal to a recount of the month rows after late purchases and touchpoints', async () => {
+    const recount = `SELECT m.month::text, coalesce(m.previous_active_month, '-infinity'::date)::text AS previous,
+                            CASE WHEN m.previous_active_month IS NULL THEN coalesce(t.channel, 'unknown') ELSE '' END AS channel,
+                            count(*) FILTER (WHERE m.first_purchase_at IS NOT NULL)::int AS customers,
+                            sum(m.revenue)::float8 AS revenue, sum(m.cost)::float8 AS cost
+                       FROM c360_kpi_customer_months m
+                       LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = m.customer_id
+                      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    const kept = `SELECT month::text, previous_active_month::text AS previous, channel, customers,
+                         revenue::float8 AS revenue, cost::float8 AS cost
+                    FROM c360_kpi_months WHERE customers <> 0 OR revenue <> 0 OR cost <> 0 ORDER BY 1, 2, 3`;
+    const expected = (await dataSource.query(recount)) as { channel: string }[];
+    expect(await dataSource.query(kept)).toEqual(expected);
+    expect(expected.some((r) => r.channel === 'social')).toBe(true);
   });
 
   const asOfs = [

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@c360/testing';
 import { DataSource } from 'typeorm';
-import { kpiLivesInsertSql, kpiMonthLinksSql } from '../src/kpis/kpi-derived-rows.js';
+import { kpiLivesInsertSql, kpiMonthLinksSql, kpiMonthTotalsSql } from '../src/kpis/kpi-derived-rows.js';
 import { cohortsAsOf, relationshipKpisAsOf, serviceImpactAsOf, survivalAsOf } from '../src/kpis/kpis.queries.js';
 
 /**
@@ -44,6 +44,8 @@ maybe('KPI queries at scale', () => {
          FROM generate_series(1, $1::int) c`,
       [scale],
     );
+    // the month totals the projection keeps from the month rows and first channels
+    await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
     await dataSource.query(
       `INSERT INTO c360_kpi_complaints (customer_id, case_id, opened_at, resolved_at)
        SELECT 'c-' || c, 'case-' || c, timestamptz '2024-01-01' + (c % 300) * interval '1 day',
