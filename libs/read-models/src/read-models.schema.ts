@@ -11,6 +11,7 @@ import { CustomerProfileProjection } from './customer-profile/customer-profile.p
 import { CreateKpis1763900000900 } from './kpis/create-kpis.migration.js';
 import { CreateKpiCustomerMonths1763902000000 } from './kpis/create-kpi-customer-months.migration.js';
 import { CreateKpiCustomerLives1763902200100 } from './kpis/create-kpi-customer-lives.migration.js';
+import { CreateKpiMonths1763902300100 } from './kpis/create-kpi-months.migration.js';
 import { KpisProjection } from './kpis/kpis.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
@@ -22,6 +23,7 @@ export const READ_MODEL_MIGRATIONS = [
   CreateKpis1763900000900,
   CreateKpiCustomerMonths1763902000000,
   CreateKpiCustomerLives1763902200100,
+  CreateKpiMonths1763902300100,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,

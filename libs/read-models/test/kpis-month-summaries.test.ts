@@ -20,7 +20,7 @@ import {
   serviceImpactAsOf,
   survivalAsOf,
 } from '../src/kpis/kpis.queries.js';
-import { kpiLivesInsertSql, kpiMonthLinksSql } from '../src/kpis/kpi-derived-rows.js';
+import { kpiLivesInsertSql, kpiMonthLinksSql, kpiMonthTotalsSql } from '../src/kpis/kpi-derived-rows.js';
 
 /** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
 async function historiesFromFacts(dataSource: DataSource, asOf: number): Promise<CustomerHistory[]> {
@@ -115,6 +115,8 @@ describe('KPI queries from month summaries', () => {
        SELECT 'c-' || c, timestamptz '2021-12-01' + (c % 40) * interval '1 day', (ARRAY['web','store','email'])[1 + c % 3]
          FROM generate_series(1, 300) c`,
     );
+    // the month totals the projection keeps from the month rows and first channels
+    await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
     // every tenth customer is shown as its neighbour
     await dataSource.query(
       `INSERT INTO c360_customers (customer_id, root_id)
@@ -183,13 +185,13 @@ describe('KPI queries from the derived rows, through the projection', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   let position = 0;
-  const purchase = (customer: string, at: string, price = 100, channel = 'web'): RecordedEvent => {
+  const event = (type: string, customer: string, at: string, data: object, channel = 'web'): RecordedEvent => {
     position += 1;
     const eventId = `e-${position}`;
     return {
       eventId,
-      type: 'PurchaseMade',
-      data: { lines: [{ sku: 'X', quantity: 1, unitPrice: price, unitCost: price / 2 }] },
+      type,
+      data,
       metadata: { eventId, recordedAt: at, occurredAt: at, channel },
       streamId: `${CUSTOMER_STREAM_PREFIX}${customer}`,
       streamRevision: position,
@@ -197,6 +199,20 @@ describe('KPI queries from the derived rows, through the projection', () => {
       recordedAt: at,
     };
   };
+  const purchase = (customer: string, at: string, price = 100, channel = 'web'): RecordedEvent =>
+    event(
+      'PurchaseMade',
+      customer,
+      at,
+      { lines: [{ sku: 'X', quantity: 1, unitPrice: price, unitCost: price / 2 }] },
+      channel,
+    );
+  const opened = (customer: string, caseId: string, at: string) =>
+    event('ComplaintOpened', customer, at, { caseId, category: 'delivery', severity: 'high', text: '' }, 'call-center');
+  const resolved = (customer: string, caseId: string, at: string) =>
+    event('ComplaintResolved', customer, at, { caseId, resolution: 'refund' }, 'call-center');
+  const survey = (customer: string, at: string, nps: number) =>
+    event('SurveyAnswered', customer, at, { surveyId: `s-${position}`, nps }, 'email');
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -226,12 +242,34 @@ describe('KPI queries from the derived rows, through the projection', () => {
       purchase('steady', '2022-11-03T00:00:00.000Z'),
       // churns exactly at asOf 2023-11-03T00:00Z below
       purchase('edge', '2022-11-03T00:00:00.000Z'),
+      // complaints: resolved in 3 days, in exactly 7 days, in 49 days, never; one resolved only in a later batch
+      opened('steady', 'k-1', '2022-03-01T10:00:00.000Z'),
+      resolved('steady', 'k-1', '2022-03-04T10:00:00.000Z'),
+      opened('same-month', 'k-2', '2022-05-01T08:00:00.000Z'),
+      resolved('same-month', 'k-2', '2022-05-08T08:00:00.000Z'),
+      opened('comeback', 'k-3', '2022-04-01T12:00:00.000Z'),
+      resolved('comeback', 'k-3', '2022-05-20T12:00:00.000Z'),
+      opened('same-quarter', 'k-4', '2022-09-01T00:00:00.000Z'),
+      opened('late', 'k-5', '2022-06-01T10:00:00.000Z'),
+      // a complaint of the merged customer's member stream, unresolved, and a bad answer on its root stream
+      opened('member', 'k-6', '2022-03-01T09:00:00.000Z'),
+      survey('root', '2022-04-01T09:00:00.000Z', 2),
+      // NPS: a bad answer 90 days before edge's last purchase (the first instant counted), a good one, one too early
+      survey('edge', '2022-08-05T00:00:00.000Z', 5),
+      survey('steady', '2022-12-01T00:00:00.000Z', 9),
+      survey('comeback', '2021-06-01T00:00:00.000Z', 0),
+      survey('comeback', '2022-12-24T12:00:00.000Z', 6),
     ]);
     // the late facts of a later batch
     await apply([
       purchase('late', '2021-12-01T10:00:00.000Z'),
       purchase('same-month', '2021-04-20T08:00:00.000Z', 50, 'store'),
       purchase('steady', '2023-10-01T00:00:00.000Z'),
+      resolved('late', 'k-5', '2023-01-15T10:00:00.000Z'),
+      // a touchpoint before edge's first one (its survey), from another channel: edge is new through social now
+      event('PageViewed', 'edge', '2022-07-01T00:00:00.000Z', { url: '/', sessionId: 'w-1' }, 'social'),
+      opened('steady', 'k-7', '2023-02-01T00:00:00.000Z'),
+      resolved('steady', 'k-7', '2023-02-20T00:00:00.000Z'),
     ]);
     await dataSource.query(
       `INSERT INTO c360_customers (customer_id, root_id) VALUES ('root', 'root'), ('member', 'root'), ('steady', 'steady')`,
@@ -253,6 +291,22 @@ describe('KPI queries from the derived rows, through the projection', () => {
     // 2021-12-01 closes the gap: one span
     expect(of('late')).toEqual(['2023-08-01']);
     expect(of('member')).toEqual(['2023-02-15']);
+  });
+
+  it('keeps the month totals equal to a recount of the month rows after late purchases and touchpoints', async () => {
+    const recount = `SELECT m.month::text, coalesce(m.previous_active_month, '-infinity'::date)::text AS previous,
+                            CASE WHEN m.previous_active_month IS NULL THEN coalesce(t.channel, 'unknown') ELSE '' END AS channel,
+                            count(*) FILTER (WHERE m.first_purchase_at IS NOT NULL)::int AS customers,
+                            sum(m.revenue)::float8 AS revenue, sum(m.cost)::float8 AS cost
+                       FROM c360_kpi_customer_months m
+                       LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = m.customer_id
+                      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    const kept = `SELECT month::text, previous_active_month::text AS previous, channel, customers,
+                         revenue::float8 AS revenue, cost::float8 AS cost
+                    FROM c360_kpi_months WHERE customers <> 0 OR revenue <> 0 OR cost <> 0 ORDER BY 1, 2, 3`;
+    const expected = (await dataSource.query(recount)) as { channel: string }[];
+    expect(await dataSource.query(kept)).toEqual(expected);
+    expect(expected.some((r) => r.channel === 'social')).toBe(true);
   });
 
   const asOfs = [
@@ -280,6 +334,45 @@ describe('KPI queries from the derived rows, through the projection', () => {
       expect(await survivalAsOf(m, by, asOf, 365)).toEqual(
         survivalCurves(plain, (h) => (by === 'none' ? 'all' : h.firstChannel), asOf, 365),
       );
+    const experiences = await serviceExperiencesAsOf(m, asOf);
+    for (const [from, to] of [
+      ['2021-06-15T10:00:00.000Z', '2025-01-01T00:00:00.000Z'],
+      ['2022-01-01T00:00:00.000Z', '2022-12-31T23:59:59.999Z'],
+      ['2022-03-10T12:00:00.000Z', '2023-09-20T06:00:00.000Z'],
+      ['2023-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'],
+    ].map(([f, t]) => [Date.parse(f!), Math.min(Date.parse(t!), asOf)] as const))
+      for (const churnAfterDays of [30, 365]) {
+        const window = { from, to, asOf, churnAfterDays };
+        expect(await serviceImpactAsOf(m, window)).toEqual(serviceImpact(plain, (id) => experiences.get(id), window));
+      }
+  });
+
+  it('tells the service impact of complaints and bad answers, merged streams together', async () => {
+    const impact = await serviceImpactAsOf(dataSource.manager, {
+      from: Date.parse('2022-01-01T00:00:00.000Z'),
+      to: Date.parse('2023-12-31T23:59:59.999Z'),
+      asOf: Date.parse('2024-12-31T00:00:00.000Z'),
+      churnAfterDays: 365,
+    });
+    const group = (name: string) => {
+      const g = impact.groups.find((x) => x.group === name)!;
+      return [g.customers, g.churned];
+    };
+    // edge: no complaint, churns 2023-11-03
+    expect(group('no-complaint')).toEqual([1, 1]);
+    // same-month (exactly 7 days) churns 2023-05-20
+    expect(group('resolved-within-7-days')).toEqual([1, 1]);
+    // comeback (49 days), late (resolved in the later batch, before its churn on 2023-08-01), steady (19 days
+    // in 2023 is its worst)
+    expect(group('resolved-later')).toEqual([3, 1]);
+    // same-quarter and root shown with its member stream's complaint: both churn
+    expect(group('unresolved')).toEqual([2, 2]);
+    // bad: same-quarter and root (unresolved), edge (an NPS 5 exactly 90 days before its last purchase)
+    expect(impact.churnedCustomers).toBe(5);
+    expect(impact.churnedAfterBadExperience).toBe(3);
+    // 3, 7, 19, 49 and 228 days
+    expect(impact.resolvedComplaints).toBe(5);
+    expect(impact.medianResolutionDays).toBe(19);
   });
 
   it('counts a churn followed by a comeback in the same month as no churn, and the merged customer as one', async () => {

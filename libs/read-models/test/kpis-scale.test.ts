@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@c360/testing';
 import { DataSource } from 'typeorm';
-import { kpiLivesInsertSql, kpiMonthLinksSql } from '../src/kpis/kpi-derived-rows.js';
+import { kpiLivesInsertSql, kpiMonthLinksSql, kpiMonthTotalsSql } from '../src/kpis/kpi-derived-rows.js';
 import { cohortsAsOf, relationshipKpisAsOf, serviceImpactAsOf, survivalAsOf } from '../src/kpis/kpis.queries.js';
 
 /**
@@ -44,6 +44,8 @@ maybe('KPI queries at scale', () => {
          FROM generate_series(1, $1::int) c`,
       [scale],
     );
+    // the month totals the projection keeps from the month rows and first channels
+    await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
     await dataSource.query(
       `INSERT INTO c360_kpi_complaints (customer_id, case_id, opened_at, resolved_at)
        SELECT 'c-' || c, 'case-' || c, timestamptz '2024-01-01' + (c % 300) * interval '1 day',
@@ -113,5 +115,16 @@ maybe('KPI queries at scale', () => {
       serviceImpactAsOf(m, { from: Date.parse('2025-01-01'), to: asOf, asOf, churnAfterDays: 365 }),
     );
     expect(impact.groups.reduce((n, g) => n + g.customers, 0)).toBeGreaterThan(0);
+    // the year the complaints were opened in
+    const complained = await timed('service impact (2024, with the complaints)', () =>
+      serviceImpactAsOf(m, {
+        from: Date.parse('2024-01-01'),
+        to: Date.parse('2025-01-01') - 1,
+        asOf,
+        churnAfterDays: 365,
+      }),
+    );
+    expect(complained.resolvedComplaints).toBeGreaterThan(0);
+    expect(complained.churnedAfterBadExperience).toBeGreaterThan(0);
   }, 900_000);
 });

@@ -588,11 +588,47 @@ const FAST_RESOLUTION_MS = 7 * DAY_MS;
 const LAST_EXPERIENCE_MS = 90 * DAY_MS;
 const BAD_NPS = 6;
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/**
+ * The additive counts behind a service impact: tallies of disjoint sets of customers add up
+ * (`addServiceImpactTallies`), so a caller may count most customers another way and the rest with
+ * `serviceImpactTallies`. Resolution times are kept whole (ms, in no order) for the median.
+ */
+export interface ServiceImpactTallies {
+  groups: Map<ServiceGroup, { customers: number; churned: number; spend: number }>;
+  churned: number;
+  bad: number;
+  resolutionMs: number[];
+}
+
+export function emptyServiceImpactTallies(): ServiceImpactTallies {
+  return {
+    groups: new Map(SERVICE_GROUPS.map((g) => [g, { customers: 0, churned: 0, spend: 0 }])),
+    churned: 0,
+    bad: 0,
+    resolutionMs: [],
+  };
+}
+
+export function addServiceImpactTallies(into: ServiceImpactTallies, more: ServiceImpactTallies): ServiceImpactTallies {
+  for (const [group, g] of more.groups) {
+    const known = into.groups.get(group)!;
+    known.customers += g.customers;
+    known.churned += g.churned;
+    known.spend += g.spend;
+  }
+  into.churned += more.churned;
+  into.bad += more.bad;
+  into.resolutionMs.push(...more.resolutionMs);
+  return into;
+}
+
+/** The worst fate of a complaint case as of `asOf` (a resolution after it is none yet, as `resolvedAt` null). */
+export function complaintFate(c: ServiceComplaint): ServiceGroup {
+  return c.resolvedAt === null
+    ? 'unresolved'
+    : c.resolvedAt - c.openedAt <= FAST_RESOLUTION_MS
+      ? 'resolved-within-7-days'
+      : 'resolved-later';
 }
 
 /**
@@ -601,21 +637,17 @@ function median(values: number[]): number | null {
  * it had a bad last experience: a complaint still unresolved when they churned, or an NPS ≤ 6 from 90 days
  * before their last purchase up to their churn.
  */
-export function serviceImpact(
+export function serviceImpactTallies(
   histories: CustomerHistory[],
   experienceOf: (customerId: string) => ServiceExperience | undefined,
   window: { from: number; to: number; asOf: number; churnAfterDays: number },
-): ServiceImpact {
+  tallies = emptyServiceImpactTallies(),
+): ServiceImpactTallies {
   const churnMs = window.churnAfterDays * DAY_MS;
   // facts are at or before asOf, so "before end" also reads "at or before asOf"
   const end = Math.min(window.to, window.asOf + 1);
   const evaluatedAt = Math.min(window.to, window.asOf);
-  const groups = new Map<ServiceGroup, { customers: number; churned: number; spend: number }>(
-    SERVICE_GROUPS.map((g) => [g, { customers: 0, churned: 0, spend: 0 }]),
-  );
-  let churnedTotal = 0;
-  let bad = 0;
-  const resolutionDays: number[] = [];
+  const rank = (g: ServiceGroup) => SERVICE_GROUPS.indexOf(g);
   for (const history of histories) {
     const spans = purchaseSpans(history);
     if (spans.first.length === 0 || spans.first[0]! >= end) continue;
@@ -626,25 +658,19 @@ export function serviceImpact(
     const experience = experienceOf(history.customerId) ?? { complaints: [], nps: [] };
     const inWindow = experience.complaints.filter((c) => c.openedAt >= window.from && c.openedAt < end);
     let group: ServiceGroup = 'no-complaint';
-    const rank = (g: ServiceGroup) => SERVICE_GROUPS.indexOf(g);
     for (const c of inWindow) {
-      const fate: ServiceGroup =
-        c.resolvedAt === null
-          ? 'unresolved'
-          : c.resolvedAt - c.openedAt <= FAST_RESOLUTION_MS
-            ? 'resolved-within-7-days'
-            : 'resolved-later';
+      const fate = complaintFate(c);
       if (rank(fate) > rank(group)) group = fate;
-      if (c.resolvedAt !== null) resolutionDays.push((c.resolvedAt - c.openedAt) / DAY_MS);
+      if (c.resolvedAt !== null) tallies.resolutionMs.push(c.resolvedAt - c.openedAt);
     }
-    const figures = groups.get(group)!;
+    const figures = tallies.groups.get(group)!;
     figures.customers += 1;
     figures.spend += history.days
       .filter((d) => d.day >= window.from && d.day < end)
       .reduce((sum, d) => sum + d.revenue, 0);
     if (!churned) continue;
     figures.churned += 1;
-    churnedTotal += 1;
+    tallies.churned += 1;
     const churnAt = last + churnMs;
     const unresolvedAtChurn = experience.complaints.some(
       (c) => c.openedAt <= churnAt && (c.resolvedAt === null || c.resolvedAt > churnAt),
@@ -652,16 +678,40 @@ export function serviceImpact(
     const badNps = experience.nps.some(
       (a) => a.score <= BAD_NPS && a.at >= last - LAST_EXPERIENCE_MS && a.at <= churnAt,
     );
-    if (unresolvedAtChurn || badNps) bad += 1;
+    if (unresolvedAtChurn || badNps) tallies.bad += 1;
   }
-  const resolved = median(resolutionDays);
+  return tallies;
+}
+
+/**
+ * The median of the resolution times in days, from the one or two middle ones of the sorted list (in ms) of
+ * `count` times: what a caller that sorts in SQL passes.
+ */
+export function medianResolutionDaysOf(middle: number[], count: number): number | null {
+  if (count === 0) return null;
+  const days = middle.map((ms) => ms / DAY_MS);
+  const resolved = count % 2 ? days[0]! : (days[0]! + days[1]!) / 2;
+  return round(resolved, 2);
+}
+
+/** Which 0-based positions of a sorted list of `count` values its median reads. */
+export function medianPositions(count: number): number[] {
+  const mid = count >> 1;
+  return count % 2 ? [mid] : [mid - 1, mid];
+}
+
+export function serviceImpactFromTallies(
+  tallies: ServiceImpactTallies,
+  window: { from: number; to: number; asOf: number; churnAfterDays: number },
+  median: { days: number | null; count: number } = medianOf(tallies.resolutionMs),
+): ServiceImpact {
   return {
     from: iso(window.from),
     to: iso(window.to),
     asOf: iso(window.asOf),
     churnAfterDays: window.churnAfterDays,
     groups: SERVICE_GROUPS.map((group) => {
-      const g = groups.get(group)!;
+      const g = tallies.groups.get(group)!;
       return {
         group,
         customers: g.customers,
@@ -670,10 +720,30 @@ export function serviceImpact(
         averageSpend: g.customers === 0 ? null : round(g.spend / g.customers),
       };
     }),
-    churnedCustomers: churnedTotal,
-    churnedAfterBadExperience: bad,
-    badLastExperienceShare: ratio(bad, churnedTotal),
-    medianResolutionDays: resolved === null ? null : round(resolved, 2),
-    resolvedComplaints: resolutionDays.length,
+    churnedCustomers: tallies.churned,
+    churnedAfterBadExperience: tallies.bad,
+    badLastExperienceShare: ratio(tallies.bad, tallies.churned),
+    medianResolutionDays: median.days,
+    resolvedComplaints: median.count,
   };
+}
+
+function medianOf(resolutionMs: number[]): { days: number | null; count: number } {
+  const sorted = [...resolutionMs].sort((a, b) => a - b);
+  return {
+    days: medianResolutionDaysOf(
+      medianPositions(sorted.length).map((i) => sorted[i]!),
+      sorted.length,
+    ),
+    count: sorted.length,
+  };
+}
+
+/** The service impact of the customers' histories as of `window.asOf` (see `serviceImpactTallies`). */
+export function serviceImpact(
+  histories: CustomerHistory[],
+  experienceOf: (customerId: string) => ServiceExperience | undefined,
+  window: { from: number; to: number; asOf: number; churnAfterDays: number },
+): ServiceImpact {
+  return serviceImpactFromTallies(serviceImpactTallies(histories, experienceOf, window), window);
 }

@@ -11,7 +11,12 @@ import {
   type KpiPeriod,
   type KpiWindow,
   type PeriodTallies,
+  type ServiceGroup,
+  type ServiceImpactTallies,
   type SurvivalSubject,
+  SERVICE_GROUPS,
+  emptyServiceImpactTallies,
+  medianResolutionDaysOf,
 } from '@c360/domain';
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_CHURN_AFTER_DAYS } from './kpi-derived-rows.js';
@@ -68,29 +73,53 @@ export async function periodTalliesFromAggregates(
   const inRange = (i: number) => i >= 0 && i <= n;
   const date = (ms: number) => new Date(ms);
   const [months, fresh, lastMonth, spans, ends, comebacks] = await Promise.all([
-    // a customer is active in P on its first month of P with a purchase (by asOf): previous active month before P
+    // a customer is active in P on its first month of P with a purchase (by asOf): previous active month before P.
+    // Whole months before asOf's month come from the month totals; the streams left out are taken away from them
+    // and asOf's own month is counted from its month rows (its sums come from the facts, cut at asOf)
     manager.query(
-      `SELECT ${periodOfMonth('m.month')} AS at,
-              count(*) FILTER (WHERE m.first_purchase_at <= $2 AND (m.previous_active_month IS NULL
-                               OR m.previous_active_month < ${monthPeriod('m.month')}))::int AS active,
-              count(*) FILTER (WHERE m.first_purchase_at <= $2
-                               AND m.previous_active_month >= ${monthPeriod('m.month')} - $7::interval
-                               AND m.previous_active_month < ${monthPeriod('m.month')})::int AS retained,
-              coalesce(sum(m.revenue) FILTER (WHERE m.month < $5), 0)::float8 AS revenue,
-              coalesce(sum(m.costed_revenue) FILTER (WHERE m.month < $5), 0)::float8 AS costed,
-              coalesce(sum(m.cost) FILTER (WHERE m.month < $5), 0)::float8 AS cost
-         FROM c360_kpi_customer_months m
-        WHERE m.month >= $3 AND m.month < $4 AND m.month <= $5 AND m.customer_id <> ALL($6::text[])
+      `SELECT at, sum(active)::int AS active, sum(retained)::int AS retained, coalesce(sum(revenue), 0)::float8 AS revenue,
+              coalesce(sum(costed), 0)::float8 AS costed, coalesce(sum(cost), 0)::float8 AS cost
+         FROM (SELECT ${periodOfMonth('k.month')} AS at,
+                      sum(k.customers) FILTER (WHERE k.previous_active_month < ${monthPeriod('k.month')}) AS active,
+                      sum(k.customers) FILTER (WHERE k.previous_active_month >= ${monthPeriod('k.month')} - $7::interval
+                                               AND k.previous_active_month < ${monthPeriod('k.month')}) AS retained,
+                      sum(k.revenue) AS revenue, sum(k.costed_revenue) AS costed, sum(k.cost) AS cost
+                 FROM c360_kpi_months k
+                WHERE k.month >= $3 AND k.month < $4 AND k.month < $5
+                GROUP BY 1
+               UNION ALL
+               SELECT ${periodOfMonth('m.month')},
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                        FILTER (WHERE m.first_purchase_at <= $2 AND (m.previous_active_month IS NULL
+                                OR m.previous_active_month < ${monthPeriod('m.month')})),
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                        FILTER (WHERE m.first_purchase_at <= $2
+                                AND m.previous_active_month >= ${monthPeriod('m.month')} - $7::interval
+                                AND m.previous_active_month < ${monthPeriod('m.month')}),
+                      -sum(m.revenue) FILTER (WHERE m.month < $5), -sum(m.costed_revenue) FILTER (WHERE m.month < $5),
+                      -sum(m.cost) FILTER (WHERE m.month < $5)
+                 FROM c360_kpi_customer_months m
+                WHERE m.month >= $3 AND m.month < $4
+                  AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
+                GROUP BY 1) x
         GROUP BY 1`,
       [period, date(asOf), date(lo), date(hi), date(asOfMonth), except, STEP[period]],
     ) as Promise<{ at: number; active: number; retained: number; revenue: number; costed: number; cost: number }[]>,
     manager.query(
-      `SELECT ${periodOfMonth('m.month')} AS at,
-              coalesce(CASE WHEN t.occurred_at <= $2 THEN t.channel END, 'unknown') AS channel, count(*)::int AS n
-         FROM c360_kpi_customer_months m LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = m.customer_id
-        WHERE m.month >= $3 AND m.month < $4 AND m.month <= $5 AND m.customer_id <> ALL($6::text[])
-          AND m.previous_active_month IS NULL AND m.first_purchase_at <= $2
-        GROUP BY 1, 2`,
+      `SELECT at, channel, sum(n)::int AS n
+         FROM (SELECT ${periodOfMonth('k.month')} AS at, k.channel, sum(k.customers) AS n
+                 FROM c360_kpi_months k
+                WHERE k.month >= $3 AND k.month < $4 AND k.month < $5 AND k.previous_active_month = '-infinity'::date
+                GROUP BY 1, 2
+               UNION ALL
+               SELECT ${periodOfMonth('m.month')}, coalesce(CASE WHEN t.occurred_at <= $2 THEN t.channel END, 'unknown'),
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                 FROM c360_kpi_customer_months m LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = m.customer_id
+                WHERE m.month >= $3 AND m.month < $4
+                  AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
+                  AND m.previous_active_month IS NULL AND m.first_purchase_at <= $2
+                GROUP BY 1, 2) x
+        GROUP BY 1, 2 HAVING sum(n) <> 0`,
       [period, date(asOf), date(lo), date(hi), date(asOfMonth), except],
     ) as Promise<{ at: number; channel: string; n: number }[]>,
     // asOf's own month, cut at asOf, from the facts
@@ -268,4 +297,122 @@ export async function lifetimesFromAggregates(
     groups.set(r.group, list);
   }
   return groups;
+}
+
+const ceilTo = (instant: number, unit: number) => Math.ceil(instant / unit) * unit;
+const monthCeil = (instant: number) => {
+  const start = monthStart(instant);
+  return start === instant ? start : Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth() + 1, 1);
+};
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The service impact of `[from, to]` as of `asOf` for the default threshold (needs `from` ≤ `asOf`), counted
+ * per group by SQL over the alive spans, complaint cases and NPS answers. The span holding `end` (the last
+ * started before it) says whether the customer churned by the window's end (its churn instant is before it)
+ * and, if so, its last purchase (churn instant − 365 days); a span with started_at < from ≤ churn_at says it was
+ * alive at `from`. Spend is summed from whole months and, at the window's edges, from the facts, by the UTC day
+ * they occurred on, as the histories are. Resolution times of the streams left out (`extraResolutionMs`) join
+ * the median, which is read off the sorted list in SQL.
+ */
+export async function serviceImpactFromAggregates(
+  manager: EntityManager,
+  window: { from: number; to: number; asOf: number },
+  except: string[],
+  extraResolutionMs: number[],
+): Promise<{ tallies: ServiceImpactTallies; median: { days: number | null; count: number } }> {
+  const { from, asOf } = window;
+  const end = Math.min(window.to, asOf + 1);
+  const evaluatedAt = Math.min(window.to, asOf);
+  // a fact counts when its UTC day starts in [from, end): it occurred in [F, E); whole months [A, B) from the summary
+  const F = ceilTo(from, DAY_MS);
+  const E = Math.min(ceilTo(end, DAY_MS), asOf + 1);
+  const A = monthCeil(F);
+  const B = Math.max(A, monthStart(E));
+  const date = (ms: number) => new Date(ms);
+  const rows = (await manager.query(
+    `WITH pop AS MATERIALIZED (
+       SELECT e.customer_id, e.churn_at, e.churn_at < $3 AS churned
+         FROM c360_kpi_customer_lives e
+         LEFT JOIN c360_kpi_customer_lives a
+           ON a.customer_id = e.customer_id AND a.started_at < $1 AND a.churn_at >= $1
+        WHERE e.started_at < $2 AND (e.next_started_at IS NULL OR e.next_started_at >= $2)
+          AND e.customer_id <> ALL($5::text[]) AND (e.first_purchase_at >= $1 OR a.customer_id IS NOT NULL)),
+     fate AS (
+       SELECT c.customer_id,
+              max(CASE WHEN c.resolved_at IS NULL OR c.resolved_at > $4 THEN 3
+                       WHEN c.resolved_at <= c.opened_at + interval '168 hours' THEN 1 ELSE 2 END) AS fate
+         FROM c360_kpi_complaints c
+        WHERE c.opened_at >= $1 AND c.opened_at < $2 AND c.customer_id <> ALL($5::text[])
+        GROUP BY 1),
+     bad AS (
+       SELECT p.customer_id FROM pop p JOIN c360_kpi_complaints c ON c.customer_id = p.customer_id
+        WHERE p.churned AND c.opened_at <= p.churn_at AND (c.resolved_at IS NULL OR c.resolved_at > p.churn_at)
+       UNION
+       SELECT p.customer_id FROM pop p JOIN c360_kpi_nps a ON a.customer_id = p.customer_id
+        WHERE p.churned AND a.nps <= 6 AND a.occurred_at <= p.churn_at
+          AND a.occurred_at >= p.churn_at - interval '10920 hours'),
+     grouped AS MATERIALIZED (
+       SELECT p.customer_id, coalesce(f.fate, 0) AS fate, p.churned, b.customer_id IS NOT NULL AS bad
+         FROM pop p LEFT JOIN fate f ON f.customer_id = p.customer_id LEFT JOIN bad b ON b.customer_id = p.customer_id),
+     spend AS (
+       SELECT g.fate, sum(x.revenue) AS revenue
+         FROM (SELECT customer_id, revenue FROM c360_kpi_customer_months
+                WHERE month >= $10::date AND month < $11::date AND customer_id <> ALL($5::text[])
+               UNION ALL
+               SELECT customer_id, revenue FROM c360_kpi_purchases
+                WHERE occurred_at >= $6 AND occurred_at < $7 AND (occurred_at < $8 OR occurred_at >= $9)
+                  AND customer_id <> ALL($5::text[])) x
+         JOIN grouped g ON g.customer_id = x.customer_id
+        GROUP BY 1),
+     durations AS (
+       SELECT (extract(epoch FROM c.resolved_at) * 1000)::float8 - (extract(epoch FROM c.opened_at) * 1000)::float8 AS ms
+         FROM c360_kpi_complaints c JOIN pop p ON p.customer_id = c.customer_id
+        WHERE c.opened_at >= $1 AND c.opened_at < $2 AND c.resolved_at <= $4
+       UNION ALL SELECT unnest($12::float8[])),
+     ranked AS (SELECT ms, row_number() OVER (ORDER BY ms) AS i, count(*) OVER () AS n FROM durations)
+     SELECT 'group' AS kind, g.fate, g.customers, g.churned, coalesce(s.revenue, 0)::float8 AS spend, g.bad,
+            NULL::float8 AS ms, NULL::int AS n
+       FROM (SELECT fate, count(*)::int AS customers, count(*) FILTER (WHERE churned)::int AS churned,
+                    count(*) FILTER (WHERE churned AND bad)::int AS bad
+               FROM grouped GROUP BY 1) g
+       LEFT JOIN spend s ON s.fate = g.fate
+     UNION ALL
+     SELECT 'median', NULL, NULL, NULL, NULL, NULL, ms, n::int FROM ranked WHERE i IN ((n + 1) / 2, n / 2 + 1)`,
+    [
+      date(from),
+      date(end),
+      date(evaluatedAt),
+      date(asOf),
+      except,
+      date(F),
+      date(E),
+      date(A),
+      date(B),
+      isoDate(A),
+      isoDate(B),
+      extraResolutionMs,
+    ],
+  )) as (
+    | { kind: 'group'; fate: number; customers: number; churned: number; spend: number; bad: number }
+    | { kind: 'median'; ms: number; n: number }
+  )[];
+  const tallies = emptyServiceImpactTallies();
+  const middle: number[] = [];
+  let count = 0;
+  for (const r of rows) {
+    if (r.kind === 'median') {
+      middle.push(r.ms);
+      count = r.n;
+      continue;
+    }
+    const g = tallies.groups.get(SERVICE_GROUPS[r.fate] as ServiceGroup)!;
+    g.customers += r.customers;
+    g.churned += r.churned;
+    g.spend += r.spend;
+    tallies.churned += r.churned;
+    tallies.bad += r.bad;
+  }
+  middle.sort((a, b) => a - b);
+  return { tallies, median: { days: medianResolutionDaysOf(middle, count), count } };
 }

@@ -35,3 +35,22 @@ export const kpiLivesInsertSql = (filter: string) => `
                                                         + ${CHURN}, TRUE) AS gap
                             FROM c360_kpi_purchases WHERE orders > 0 AND ${filter}) p) q
            GROUP BY customer_id, span) s`;
+
+/**
+ * Adds (`sign` 1) or takes away (−1) the month summary rows of the streams `filter` picks from the month totals:
+ * per month, previous active month (−infinity for none) and, for a stream's first active month, the channel of
+ * its first touchpoint, the streams with a purchase that month and the sums. The projection takes a stream's
+ * rows away before a batch changes them and adds them back after, so the totals move by the difference.
+ */
+export const kpiMonthTotalsSql = (filter: string, sign: 1 | -1) => `
+  INSERT INTO c360_kpi_months AS k (month, previous_active_month, channel, customers, revenue, costed_revenue, cost)
+  SELECT m.month, coalesce(m.previous_active_month, '-infinity'::date),
+         CASE WHEN m.previous_active_month IS NULL THEN coalesce(t.channel, 'unknown') ELSE '' END,
+         ${sign} * count(*) FILTER (WHERE m.first_purchase_at IS NOT NULL), ${sign} * sum(m.revenue),
+         ${sign} * sum(m.costed_revenue), ${sign} * sum(m.cost)
+    FROM (SELECT * FROM c360_kpi_customer_months WHERE ${filter}) m
+    LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = m.customer_id
+   GROUP BY 1, 2, 3
+  ON CONFLICT (month, previous_active_month, channel) DO UPDATE
+     SET customers = k.customers + EXCLUDED.customers, revenue = k.revenue + EXCLUDED.revenue,
+         costed_revenue = k.costed_revenue + EXCLUDED.costed_revenue, cost = k.cost + EXCLUDED.cost`;
