@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@c360/event-store';
 import { PendingIdentityEventsSweep } from '@c360/identity';
 import { aCall, aPageView, aPurchase, eventually } from '@c360/testing';
+import pg from 'pg';
 import { ServiceHarness } from './service-harness.js';
 
 const API_KEY = 'e2e-identity-key-0123456789';
@@ -266,6 +267,61 @@ describe('identity resolution: one customer across channels (the whole service o
         [ids[0]],
       );
       expect(anonymous.rows[0]).toEqual({ n: '10', owners: '1' });
+    });
+
+    it('concurrent batches naming overlapping new customers in different orders all land, one customer each', async () => {
+      const emails = Array.from({ length: 300 }, () => `batch-${unique()}@example.com`);
+      const shuffled = () => [...emails].sort(() => Math.random() - 0.5);
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const touchpoints = shuffled().map((email) => aCall({ customer: { email } }));
+          return (await post('/v1/touchpoints/batch', { touchpoints })).status;
+        }),
+      );
+      expect(statuses).toEqual(Array.from({ length: 8 }, () => 202));
+      const owners = await harness.db.query(
+        `SELECT count(*)::int AS n, count(DISTINCT customer_id)::int AS customers FROM c360_identifiers
+          WHERE kind = 'email' AND value = ANY($1)`,
+        [emails],
+      );
+      expect(owners.rows[0]).toEqual({ n: 300, customers: 300 });
+    });
+
+    it('concurrent claims of the same new identifiers in different orders wait for each other, never deadlock', async () => {
+      const clients = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const client = new pg.Client({ connectionString: harness.databaseUrl });
+          await client.connect();
+          return client;
+        }),
+      );
+      try {
+        const outcomes: string[] = [];
+        for (let round = 0; round < 10; round++) {
+          const ids = Array.from({ length: 200 }, () => `claim-${unique()}-${unique()}`);
+          await Promise.all(
+            clients.map(async (client) => {
+              const order = [...ids].sort(() => Math.random() - 0.5);
+              try {
+                const claimed = await client.query('SELECT c360_claim_identifiers($1, $2, $3, $4) AS ok', [
+                  order,
+                  order.map(() => 'email'),
+                  order.map((id) => `${id}@example.com`),
+                  order,
+                ]);
+                outcomes.push(claimed.rows[0].ok ? 'claimed' : 'claimed-meanwhile');
+              } catch (error) {
+                outcomes.push((error as { code?: string }).code === '40P01' ? 'deadlock' : 'error');
+              }
+            }),
+          );
+        }
+        expect(outcomes.filter((o) => o === 'deadlock' || o === 'error')).toEqual([]);
+        // Exactly one claim of each round wins; the others find it claimed and would resolve under locks.
+        expect(outcomes.filter((o) => o === 'claimed')).toHaveLength(10);
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
     });
 
     it('concurrent merges of the same customers, by touchpoints and by agents, leave the index consistent', async () => {

@@ -96,7 +96,8 @@ export class IdentityIndex {
         (p) => !p.newCustomer && p.newLinks.length === 0 && p.merges.length === 0 && p.unrecorded.length === 0,
       );
       if (learnsNothing) return plans.map((p) => ({ ...p, mergeRecords: [] }));
-      if (plans.every((p) => p.merges.length === 0 && p.unrecorded.length === 0) && (await this.claim(plans))) {
+      const claimable = plans.every((p) => p.merges.length === 0 && p.unrecorded.length === 0);
+      if (claimable && (await this.retrying(() => this.claim(plans)))) {
         return plans.map((p) => ({ ...p, mergeRecords: [] }));
       }
       return this.retrying(() => this.dataSource.transaction((manager) => this.resolveLocked(manager, live)));
@@ -208,7 +209,7 @@ export class IdentityIndex {
     const newCustomers = [...new Set(plans.filter((p) => p.newCustomer).map((p) => p.customerId))];
     if (newCustomers.length > 0) {
       await manager.query(
-        `INSERT INTO c360_customers (customer_id, root_id) SELECT c, c FROM unnest($1::text[]) AS c
+        `INSERT INTO c360_customers (customer_id, root_id) SELECT c, c FROM unnest($1::text[]) AS c ORDER BY c
          ON CONFLICT (customer_id) DO NOTHING`,
         [newCustomers],
       );
@@ -217,7 +218,7 @@ export class IdentityIndex {
     if (links.length > 0) {
       await manager.query(
         `INSERT INTO c360_identifiers (kind, value, customer_id)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(kind, value, owner) ORDER BY k.kind, k.value`,
         [links.map((l) => l.kind), links.map((l) => l.value), links.map((l) => l.customerId)],
       );
     }

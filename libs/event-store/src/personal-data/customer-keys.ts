@@ -29,9 +29,10 @@ export class CustomerKeys {
     const keys = new Map<string, StreamKey>();
     if (streamIds.length === 0) return keys;
     const { rows } = await this.pool.query<KeyRow>(
+      // New keys go in stream order, so two appends creating keys for the same streams wait rather than deadlock.
       `WITH created AS (
          INSERT INTO c360_customer_keys (stream_id, key)
-         SELECT * FROM unnest($2::text[], $3::bytea[])
+         SELECT * FROM unnest($2::text[], $3::bytea[]) AS k(stream_id, key) ORDER BY k.stream_id
          ON CONFLICT (stream_id) DO NOTHING
          RETURNING stream_id, key, false AS forgotten
        )
