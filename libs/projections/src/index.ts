@@ -5,3 +5,4 @@ export * from './create-projection-checkpoints.migration.js';
 export * from './projector.module.js';
 export * from './projection-rebuilder.js';
 export * from './customer-replayer.js';
+export * from './shared-log-reads.js';

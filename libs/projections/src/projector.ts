@@ -2,6 +2,7 @@ import { upcast } from '@c360/domain';
 import { START, type EventStore, type GlobalPosition, type Subscription } from '@c360/event-store';
 import type { DataSource } from 'typeorm';
 import type { Projection } from './projection.js';
+import { SharedLogReads } from './shared-log-reads.js';
 
 export class CheckpointMoved extends Error {
   constructor(readonly projection: string) {
@@ -37,13 +38,16 @@ export interface ProjectorOptions {
 export class Projector {
   private readonly runs = new Map<string, { subscription?: Subscription; stopped: boolean }>();
   private readonly statuses = new Map<string, ProjectionStatus>();
+  private readonly reads: SharedLogReads;
 
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     private readonly projections: Projection[],
     private readonly options: ProjectorOptions,
-  ) {}
+  ) {
+    this.reads = new SharedLogReads(store);
+  }
 
   start(): void {
     for (const projection of this.projections) {
@@ -84,7 +88,7 @@ export class Projector {
         status.eventsProjected = checkpoint.eventsProjected;
         status.state = 'catching-up';
         let expected = checkpoint.position;
-        run.subscription = this.store.subscribeToAll(
+        run.subscription = this.reads.subscribe(
           async (events) => {
             const last = events[events.length - 1]!.position;
             await this.dataSource.transaction(async (manager) => {
