@@ -12,6 +12,7 @@ import {
   ClaimIdentifiers1763900000610,
   CreateIdentityIndex1763900000600,
   ForgottenCustomers1763902100100,
+  MergedCustomersIndex1763902500200,
 } from '@c360/identity';
 import type { SchemaParts } from './run-migrations.js';
 
@@ -30,5 +31,6 @@ export const C360_SCHEMA: SchemaParts = {
     CustomerKeys1763902100000,
     ForgottenCustomers1763902100100,
     HashInAppend1763902100200,
+    MergedCustomersIndex1763902500200,
   ],
 };

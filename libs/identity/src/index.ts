@@ -12,3 +12,4 @@ export { toStreamWrites } from './record-identity-events.js';
 export * from './forget-customer.command.js';
 export * from './forget-customer.handler.js';
 export * from './forgotten-customers.migration.js';
+export * from './merged-customers-index.migration.js';

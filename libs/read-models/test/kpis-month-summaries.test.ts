@@ -20,7 +20,12 @@ import {
   serviceImpactAsOf,
   survivalAsOf,
 } from '../src/kpis/kpis.queries.js';
-import { kpiLivesInsertSql, kpiMonthLinksSql, kpiMonthTotalsSql } from '../src/kpis/kpi-derived-rows.js';
+import {
+  kpiLivesInsertSql,
+  kpiMonthLinksSql,
+  kpiMonthTotalsSql,
+  kpiSpanTotalsSql,
+} from '../src/kpis/kpi-derived-rows.js';
 
 /** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
 async function historiesFromFacts(dataSource: DataSource, asOf: number): Promise<CustomerHistory[]> {
@@ -110,6 +115,7 @@ describe('KPI queries from month summaries', () => {
     // the rows the projection derives from each stream's facts
     await dataSource.query(kpiMonthLinksSql('TRUE'));
     await dataSource.query(kpiLivesInsertSql('TRUE'));
+    await dataSource.query(kpiSpanTotalsSql('TRUE', 1));
     await dataSource.query(
       `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
        SELECT 'c-' || c, timestamptz '2021-12-01' + (c % 40) * interval '1 day', (ARRAY['web','store','email'])[1 + c % 3]
@@ -307,6 +313,20 @@ describe('KPI queries from the derived rows, through the projection', () => {
     const expected = (await dataSource.query(recount)) as { channel: string }[];
     expect(await dataSource.query(kept)).toEqual(expected);
     expect(expected.some((r) => r.channel === 'social')).toBe(true);
+  });
+
+  it('keeps the span totals equal to a recount of the spans after late purchases', async () => {
+    const recount = `SELECT date_trunc('month', started_at AT TIME ZONE 'UTC')::date::text AS started,
+                            date_trunc('month', churn_at AT TIME ZONE 'UTC')::date::text AS churned, count(*)::int AS spans
+                       FROM c360_kpi_customer_lives GROUP BY 1, 2 ORDER BY 1, 2`;
+    const kept = `SELECT started_month::text AS started, churn_month::text AS churned, spans
+                    FROM c360_kpi_span_months WHERE spans <> 0 ORDER BY 1, 2`;
+    expect(await dataSource.query(kept)).toEqual(await dataSource.query(recount));
+    // late's late purchase merged its span started 2022-08-01 into its first: same-quarter's is the one left
+    const kept0808 = (await dataSource.query(
+      `SELECT spans FROM c360_kpi_span_months WHERE started_month = '2022-08-01' AND churn_month = '2023-08-01'`,
+    )) as { spans: number }[];
+    expect(kept0808).toEqual([{ spans: 1 }]);
   });
 
   const asOfs = [

@@ -35,6 +35,7 @@ const monthStart = (instant: number) => {
   const d = new Date(instant);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 };
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** ms of the start of the period (UTC) of a timestamptz column. */
 const periodOf = (column: string) =>
   `(extract(epoch FROM date_trunc($1, ${column} AT TIME ZONE 'UTC')) * 1000)::float8`;
@@ -72,6 +73,8 @@ export async function periodTalliesFromAggregates(
   const index = (at: number) => periodOrdinal(at, period) - firstOrdinal + 1;
   const inRange = (i: number) => i >= 0 && i <= n;
   const date = (ms: number) => new Date(ms);
+  // whole months of churn instants come from the span totals up to here: the window's end or asOf's month
+  const wholeEnd = Math.max(start1, Math.min(hi, asOfMonth));
   const [months, fresh, lastMonth, spans, ends, comebacks] = await Promise.all([
     // a customer is active in P on its first month of P with a purchase (by asOf): previous active month before P.
     // Whole months before asOf's month come from the month totals; the streams left out are taken away from them
@@ -131,26 +134,53 @@ export async function periodTalliesFromAggregates(
           [date(asOfMonth), date(asOf), except],
         ) as Promise<{ revenue: number; costed: number; cost: number }[]>)
       : Promise.resolve([]),
-    // alive at t = spans started before t − spans churned before t (a stream's spans are disjoint)
+    // alive at t = spans started before t − spans churned before t (a stream's spans are disjoint); t is a period
+    // start, so a whole month of the span totals is before t or not. The streams left out are taken away using
+    // their own spans
     window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
       ? (manager.query(
-          `SELECT ${periodOf('started_at')} AS at, count(*)::int AS n, 'start' AS kind
-             FROM c360_kpi_customer_lives WHERE started_at < $2 AND customer_id <> ALL($3::text[]) GROUP BY 1
-           UNION ALL
-           SELECT ${periodOf('churn_at')} AS at, count(*)::int AS n, 'churn' AS kind
-             FROM c360_kpi_customer_lives WHERE churn_at < $2 AND customer_id <> ALL($3::text[]) GROUP BY 1`,
-          [period, date(lastStart), except],
+          `SELECT at, sum(n)::int AS n, kind
+             FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n, 'start' AS kind
+                     FROM c360_kpi_span_months WHERE started_month < $2::date GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOfMonth('churn_month')}, sum(spans), 'churn'
+                     FROM c360_kpi_span_months WHERE churn_month < $2::date GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('started_at')}, -count(*), 'start'
+                     FROM c360_kpi_customer_lives WHERE started_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('churn_at')}, -count(*), 'churn'
+                     FROM c360_kpi_customer_lives WHERE churn_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1) x
+            GROUP BY 1, 3`,
+          [period, isoDate(lastStart), date(lastStart), except],
         ) as Promise<{ at: number; n: number; kind: 'start' | 'churn' }[]>)
       : Promise.resolve([]),
-    // churned in P: a span alive at P's start ends in P (before asOf, if sooner) ...
+    // churned in P: a span alive at P's start ends in P (before asOf, if sooner): from the span totals for whole
+    // months before asOf's month (the period's start is a month start, so the start month says whether the span
+    // started before it; the streams left out are taken away using their own spans), from the spans for asOf's
+    // month ...
     window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
       ? (manager.query(
-          `SELECT ${periodOf('churn_at')} AS at, count(*)::int AS n
-             FROM c360_kpi_customer_lives
-            WHERE churn_at >= $2 AND churn_at < $3 AND customer_id <> ALL($4::text[])
-              AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+          `SELECT at, sum(n)::int AS n
+             FROM (SELECT ${periodOfMonth('churn_month')} AS at, sum(spans) AS n
+                     FROM c360_kpi_span_months
+                    WHERE churn_month >= $2::date AND churn_month < $3::date
+                      AND started_month < ${monthPeriod('churn_month')}
+                    GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('churn_at')}, count(*)
+                     FROM c360_kpi_customer_lives
+                    WHERE churn_at >= $4 AND churn_at < $5 AND customer_id <> ALL($7::text[])
+                      AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                    GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('churn_at')}, -count(*)
+                     FROM c360_kpi_customer_lives
+                    WHERE churn_at >= $6 AND churn_at < $4 AND customer_id = ANY($7::text[])
+                      AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                    GROUP BY 1) x
             GROUP BY 1`,
-          [period, date(start1), date(Math.min(hi, asOf)), except],
+          [period, isoDate(start1), isoDate(wholeEnd), date(wholeEnd), date(Math.min(hi, asOf)), date(start1), except],
         ) as Promise<{ at: number; n: number }[]>)
       : Promise.resolve([]),
     // ... unless a later span of the customer (a comeback in P) covers P's end (or asOf)
@@ -304,7 +334,6 @@ const monthCeil = (instant: number) => {
   const start = monthStart(instant);
   return start === instant ? start : Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth() + 1, 1);
 };
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * The service impact of `[from, to]` as of `asOf` for the default threshold (needs `from` ≤ `asOf`), counted

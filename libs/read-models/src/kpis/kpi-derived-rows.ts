@@ -54,3 +54,16 @@ export const kpiMonthTotalsSql = (filter: string, sign: 1 | -1) => `
   ON CONFLICT (month, previous_active_month, channel) DO UPDATE
      SET customers = k.customers + EXCLUDED.customers, revenue = k.revenue + EXCLUDED.revenue,
          costed_revenue = k.costed_revenue + EXCLUDED.costed_revenue, cost = k.cost + EXCLUDED.cost`;
+
+/**
+ * Adds (`sign` 1) or takes away (−1) the spans of the streams `filter` picks from the span totals: per UTC month
+ * the span starts in and month its churn instant falls in. The projection takes a stream's spans away before it
+ * recomputes them and adds them back after, so the totals move by the difference.
+ */
+export const kpiSpanTotalsSql = (filter: string, sign: 1 | -1) => `
+  INSERT INTO c360_kpi_span_months AS k (started_month, churn_month, spans)
+  SELECT date_trunc('month', started_at AT TIME ZONE 'UTC')::date, date_trunc('month', churn_at AT TIME ZONE 'UTC')::date,
+         ${sign} * count(*)
+    FROM c360_kpi_customer_lives WHERE ${filter}
+   GROUP BY 1, 2
+  ON CONFLICT (started_month, churn_month) DO UPDATE SET spans = k.spans + EXCLUDED.spans`;

@@ -2,7 +2,13 @@ import type { RecordedEvent } from '@c360/event-store';
 import type { Projection } from '@c360/projections';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { kpiLivesDeleteSql, kpiLivesInsertSql, kpiMonthLinksSql, kpiMonthTotalsSql } from './kpi-derived-rows.js';
+import {
+  kpiLivesDeleteSql,
+  kpiLivesInsertSql,
+  kpiMonthLinksSql,
+  kpiMonthTotalsSql,
+  kpiSpanTotalsSql,
+} from './kpi-derived-rows.js';
 import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
 
 /**
@@ -17,6 +23,7 @@ export class KpisProjection implements Projection {
     'c360_kpi_customer_months',
     'c360_kpi_customer_lives',
     'c360_kpi_months',
+    'c360_kpi_span_months',
     'c360_kpi_sku_prices',
     'c360_kpi_first_touchpoints',
     'c360_kpi_complaints',
@@ -74,8 +81,11 @@ export class KpisProjection implements Projection {
     if (touched.length > 0) {
       const streams = 'customer_id = ANY($1::text[])';
       await manager.query(kpiMonthLinksSql(streams), [touched]);
+      // their spans leave the span totals and come back as recomputed
+      await manager.query(kpiSpanTotalsSql(streams, -1), [touched]);
       await manager.query(kpiLivesDeleteSql(streams), [touched]);
       await manager.query(kpiLivesInsertSql(streams), [touched]);
+      await manager.query(kpiSpanTotalsSql(streams, 1), [touched]);
     }
     if (facts.skuPrices.length > 0)
       await manager.query(

@@ -1,0 +1,35 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * `c360_kpi_span_months`: the alive spans of every stream (`c360_kpi_customer_lives`) counted per UTC month they
+ * start in and month their churn instant falls in, so alive at a period start and churned in a period read a few
+ * hundred rows instead of one per span. The `kpis` projection keeps it by difference (a batch takes the spans of
+ * the streams it recomputes away, then adds them back as they then stand).
+ */
+export class CreateKpiSpanMonths1763902500100 implements MigrationInterface {
+  name = 'CreateKpiSpanMonths1763902500100';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE c360_kpi_span_months (
+        -- the UTC month of the span's started_at
+        started_month date    NOT NULL,
+        -- the UTC month of the span's churn_at (which may lie ahead)
+        churn_month   date    NOT NULL,
+        spans         integer NOT NULL,
+        PRIMARY KEY (started_month, churn_month)
+      )`);
+    // A frozen copy of what the projection runs (kpi-derived-rows.ts) as of this migration, for the existing spans.
+    await queryRunner.query(`
+  INSERT INTO c360_kpi_span_months AS k (started_month, churn_month, spans)
+  SELECT date_trunc('month', started_at AT TIME ZONE 'UTC')::date, date_trunc('month', churn_at AT TIME ZONE 'UTC')::date,
+         1 * count(*)
+    FROM c360_kpi_customer_lives WHERE TRUE
+   GROUP BY 1, 2
+  ON CONFLICT (started_month, churn_month) DO UPDATE SET spans = k.spans + EXCLUDED.spans`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE c360_kpi_span_months');
+  }
+}
