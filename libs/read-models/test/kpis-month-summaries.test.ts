@@ -25,6 +25,7 @@ import {
   kpiMonthLinksSql,
   kpiMonthTotalsSql,
   kpiSpanTotalsSql,
+  kpiComebackTotalsSql,
 } from '../src/kpis/kpi-derived-rows.js';
 
 /** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
@@ -116,6 +117,7 @@ describe('KPI queries from month summaries', () => {
     await dataSource.query(kpiMonthLinksSql('TRUE'));
     await dataSource.query(kpiLivesInsertSql('TRUE'));
     await dataSource.query(kpiSpanTotalsSql('TRUE', 1));
+    await dataSource.query(kpiComebackTotalsSql('TRUE', 1));
     await dataSource.query(
       `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
        SELECT 'c-' || c, timestamptz '2021-12-01' + (c % 40) * interval '1 day', (ARRAY['web','store','email'])[1 + c % 3]
@@ -327,6 +329,26 @@ describe('KPI queries from the derived rows, through the projection', () => {
       `SELECT spans FROM c360_kpi_span_months WHERE started_month = '2022-08-01' AND churn_month = '2023-08-01'`,
     )) as { spans: number }[];
     expect(kept0808).toEqual([{ spans: 1 }]);
+  });
+
+  it('keeps the comeback totals equal to a recount of the spans after late purchases', async () => {
+    const recount = `SELECT date_trunc('month', j.started_at AT TIME ZONE 'UTC')::date::text AS started,
+                            date_trunc('month', j.churn_at AT TIME ZONE 'UTC')::date::text AS churned,
+                            m.covered::date::text AS covered, count(DISTINCT (j.customer_id, j.started_at))::int AS spans
+                       FROM c360_kpi_customer_lives j
+                       JOIN c360_kpi_customer_lives p ON p.customer_id = j.customer_id AND p.started_at < j.started_at
+                       JOIN generate_series(timestamp '2020-01-01', timestamp '2026-12-01', interval '1 month') m(covered)
+                         ON m.covered <= j.started_at AT TIME ZONE 'UTC'
+                        AND m.covered > date_trunc('month', j.started_at AT TIME ZONE 'UTC') - interval '1 year'
+                        AND p.started_at < m.covered AT TIME ZONE 'UTC' AND p.churn_at >= m.covered AT TIME ZONE 'UTC'
+                      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    const kept = `SELECT started_month::text AS started, churn_month::text AS churned, covered_month::text AS covered, spans
+                    FROM c360_kpi_comeback_months WHERE spans <> 0 ORDER BY 1, 2, 3`;
+    const expected = (await dataSource.query(recount)) as { started: string; covered: string }[];
+    expect(await dataSource.query(kept)).toEqual(expected);
+    // comeback's return on 2022-03-05 after its churn on 2022-01-10: alive at 2021-04-01 .. 2022-01-01 only
+    expect(expected.filter((r) => r.started === '2022-03-01').map((r) => r.covered)).toContain('2022-01-01');
+    expect(expected.filter((r) => r.started === '2022-03-01').map((r) => r.covered)).not.toContain('2022-02-01');
   });
 
   const asOfs = [

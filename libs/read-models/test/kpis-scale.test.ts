@@ -5,6 +5,7 @@ import {
   kpiMonthLinksSql,
   kpiMonthTotalsSql,
   kpiSpanTotalsSql,
+  kpiComebackTotalsSql,
 } from '../src/kpis/kpi-derived-rows.js';
 import { cohortsAsOf, relationshipKpisAsOf, serviceImpactAsOf, survivalAsOf } from '../src/kpis/kpis.queries.js';
 
@@ -44,6 +45,7 @@ maybe('KPI queries at scale', () => {
     await dataSource.query(kpiMonthLinksSql('TRUE'));
     await dataSource.query(kpiLivesInsertSql('TRUE'));
     await dataSource.query(kpiSpanTotalsSql('TRUE', 1));
+    await dataSource.query(kpiComebackTotalsSql('TRUE', 1));
     await dataSource.query(
       `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
        SELECT 'c-' || c, timestamptz '2021-12-01', (ARRAY['web','store','email','social'])[1 + c % 4]

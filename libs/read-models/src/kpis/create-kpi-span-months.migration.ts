@@ -3,8 +3,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * `c360_kpi_span_months`: the alive spans of every stream (`c360_kpi_customer_lives`) counted per UTC month they
  * start in and month their churn instant falls in, so alive at a period start and churned in a period read a few
- * hundred rows instead of one per span. The `kpis` projection keeps it by difference (a batch takes the spans of
- * the streams it recomputes away, then adds them back as they then stand).
+ * hundred rows instead of one per span; `c360_kpi_comeback_months`: the spans that follow an earlier one, per
+ * start month, churn month and each of the 12 month starts up to their own that an earlier span covers, so the
+ * comebacks that undo a churn in a period read totals too. The `kpis` projection keeps both by difference (a
+ * batch takes the spans of the streams it recomputes away, then adds them back as they then stand).
  */
 export class CreateKpiSpanMonths1763902500100 implements MigrationInterface {
   name = 'CreateKpiSpanMonths1763902500100';
@@ -27,9 +29,34 @@ export class CreateKpiSpanMonths1763902500100 implements MigrationInterface {
     FROM c360_kpi_customer_lives WHERE TRUE
    GROUP BY 1, 2
   ON CONFLICT (started_month, churn_month) DO UPDATE SET spans = k.spans + EXCLUDED.spans`);
+    await queryRunner.query(`
+      CREATE TABLE c360_kpi_comeback_months (
+        -- the UTC month of the comeback span's started_at
+        started_month date    NOT NULL,
+        -- the UTC month of its churn_at
+        churn_month   date    NOT NULL,
+        -- a month start, up to 11 months before started_month, at which an earlier span of the stream was alive
+        covered_month date    NOT NULL,
+        spans         integer NOT NULL,
+        PRIMARY KEY (started_month, churn_month, covered_month)
+      )`);
+    await queryRunner.query(`
+  INSERT INTO c360_kpi_comeback_months AS k (started_month, churn_month, covered_month, spans)
+  SELECT date_trunc('month', j.started_at AT TIME ZONE 'UTC')::date, date_trunc('month', j.churn_at AT TIME ZONE 'UTC')::date,
+         c.covered::date, 1 * count(*)
+    FROM (SELECT * FROM c360_kpi_customer_lives WHERE TRUE) j
+   CROSS JOIN LATERAL generate_series(date_trunc('month', j.started_at AT TIME ZONE 'UTC') - interval '11 months',
+                                      date_trunc('month', j.started_at AT TIME ZONE 'UTC'), interval '1 month') AS c(covered)
+   WHERE j.started_at > j.first_purchase_at
+     AND EXISTS (SELECT 1 FROM c360_kpi_customer_lives p
+                  WHERE p.customer_id = j.customer_id AND p.started_at < j.started_at
+                    AND p.started_at < c.covered AT TIME ZONE 'UTC' AND p.churn_at >= c.covered AT TIME ZONE 'UTC')
+   GROUP BY 1, 2, 3
+  ON CONFLICT (started_month, churn_month, covered_month) DO UPDATE SET spans = k.spans + EXCLUDED.spans`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE c360_kpi_comeback_months');
     await queryRunner.query('DROP TABLE c360_kpi_span_months');
   }
 }

@@ -75,6 +75,8 @@ export async function periodTalliesFromAggregates(
   const date = (ms: number) => new Date(ms);
   // whole months of churn instants come from the span totals up to here: the window's end or asOf's month
   const wholeEnd = Math.max(start1, Math.min(hi, asOfMonth));
+  // and comebacks of the periods that end by asOf from the comeback totals, up to here
+  const wholePeriodsEnd = Math.max(start1, Math.min(hi, periodStart(periodOrdinal(asOf, period), period)));
   const [months, fresh, lastMonth, spans, ends, comebacks] = await Promise.all([
     // a customer is active in P on its first month of P with a purchase (by asOf): previous active month before P.
     // Whole months before asOf's month come from the month totals; the streams left out are taken away from them
@@ -183,19 +185,42 @@ export async function periodTalliesFromAggregates(
           [period, isoDate(start1), isoDate(wholeEnd), date(wholeEnd), date(Math.min(hi, asOf)), date(start1), except],
         ) as Promise<{ at: number; n: number }[]>)
       : Promise.resolve([]),
-    // ... unless a later span of the customer (a comeback in P) covers P's end (or asOf)
+    // ... unless a later span of the customer (a comeback in P) covers P's end (or asOf): for the periods that end
+    // by asOf, from the comeback totals (a comeback span counted at each month start an earlier span covered);
+    // for asOf's own period from the spans, and the streams left out taken away using their own spans
     window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
       ? (manager.query(
-          `SELECT ${periodOf('j.started_at')} AS at, count(*)::int AS n
-             FROM c360_kpi_customer_lives j
-             JOIN c360_kpi_customer_lives k ON k.customer_id = j.customer_id
-            WHERE j.started_at > j.first_purchase_at AND j.started_at >= $2 AND j.started_at < $3
-              AND j.started_at <= $4 AND j.customer_id <> ALL($5::text[])
-              AND j.churn_at >= least((date_trunc($1, j.started_at AT TIME ZONE 'UTC') + $6::interval) AT TIME ZONE 'UTC', $4)
-              AND k.started_at < date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-              AND k.churn_at >= date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+          `SELECT at, sum(n)::int AS n
+             FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n
+                     FROM c360_kpi_comeback_months
+                    WHERE started_month >= $7::date AND started_month < $8::date
+                      AND covered_month = ${monthPeriod('started_month')}
+                      AND churn_month >= ${monthPeriod('started_month')} + $6::interval
+                    GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('j.started_at')}, sum(CASE WHEN j.started_at < $9 THEN -1 ELSE 1 END)
+                     FROM c360_kpi_customer_lives j
+                     JOIN c360_kpi_customer_lives k ON k.customer_id = j.customer_id
+                    WHERE j.started_at > j.first_purchase_at AND j.started_at >= $2 AND j.started_at < $3
+                      AND j.started_at <= $4
+                      AND ((j.started_at < $9 AND j.customer_id = ANY($5::text[]))
+                           OR (j.started_at >= $9 AND j.customer_id <> ALL($5::text[])))
+                      AND j.churn_at >= least((date_trunc($1, j.started_at AT TIME ZONE 'UTC') + $6::interval) AT TIME ZONE 'UTC', $4)
+                      AND k.started_at < date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                      AND k.churn_at >= date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                    GROUP BY 1) x
             GROUP BY 1`,
-          [period, date(start1), date(hi), date(asOf), except, STEP[period]],
+          [
+            period,
+            date(start1),
+            date(hi),
+            date(asOf),
+            except,
+            STEP[period],
+            isoDate(start1),
+            isoDate(wholePeriodsEnd),
+            date(wholePeriodsEnd),
+          ],
         ) as Promise<{ at: number; n: number }[]>)
       : Promise.resolve([]),
   ]);

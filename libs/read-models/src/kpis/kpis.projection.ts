@@ -8,6 +8,7 @@ import {
   kpiMonthLinksSql,
   kpiMonthTotalsSql,
   kpiSpanTotalsSql,
+  kpiComebackTotalsSql,
 } from './kpi-derived-rows.js';
 import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
 
@@ -24,6 +25,7 @@ export class KpisProjection implements Projection {
     'c360_kpi_customer_lives',
     'c360_kpi_months',
     'c360_kpi_span_months',
+    'c360_kpi_comeback_months',
     'c360_kpi_sku_prices',
     'c360_kpi_first_touchpoints',
     'c360_kpi_complaints',
@@ -81,11 +83,13 @@ export class KpisProjection implements Projection {
     if (touched.length > 0) {
       const streams = 'customer_id = ANY($1::text[])';
       await manager.query(kpiMonthLinksSql(streams), [touched]);
-      // their spans leave the span totals and come back as recomputed
+      // their spans leave the span and comeback totals and come back as recomputed
       await manager.query(kpiSpanTotalsSql(streams, -1), [touched]);
+      await manager.query(kpiComebackTotalsSql(streams, -1), [touched]);
       await manager.query(kpiLivesDeleteSql(streams), [touched]);
       await manager.query(kpiLivesInsertSql(streams), [touched]);
       await manager.query(kpiSpanTotalsSql(streams, 1), [touched]);
+      await manager.query(kpiComebackTotalsSql(streams, 1), [touched]);
     }
     if (facts.skuPrices.length > 0)
       await manager.query(
