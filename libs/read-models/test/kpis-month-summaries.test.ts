@@ -26,6 +26,7 @@ import {
   kpiMonthTotalsSql,
   kpiSpanTotalsSql,
   kpiComebackTotalsSql,
+  kpiCohortTotalsSql,
 } from '../src/kpis/kpi-derived-rows.js';
 
 /** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
@@ -125,6 +126,7 @@ describe('KPI queries from month summaries', () => {
     );
     // the month totals the projection keeps from the month rows and first channels
     await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
+    await dataSource.query(kpiCohortTotalsSql('TRUE', 1));
     // every tenth customer is shown as its neighbour
     await dataSource.query(
       `INSERT INTO c360_customers (customer_id, root_id)
@@ -349,6 +351,26 @@ describe('KPI queries from the derived rows, through the projection', () => {
     // comeback's return on 2022-03-05 after its churn on 2022-01-10: alive at 2021-04-01 .. 2022-01-01 only
     expect(expected.filter((r) => r.started === '2022-03-01').map((r) => r.covered)).toContain('2022-01-01');
     expect(expected.filter((r) => r.started === '2022-03-01').map((r) => r.covered)).not.toContain('2022-02-01');
+  });
+
+  it('keeps the cohort totals equal to a recount of the month rows after late purchases', async () => {
+    const recount = `SELECT first_active_month::text AS first, month::text,
+                            coalesce(previous_active_month, '-infinity'::date)::text AS previous,
+                            count(*) FILTER (WHERE first_purchase_at IS NOT NULL)::int AS customers,
+                            sum(revenue)::float8 AS revenue
+                       FROM c360_kpi_customer_months WHERE first_active_month IS NOT NULL
+                      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    const kept = `SELECT first_active_month::text AS first, month::text, previous_active_month::text AS previous,
+                         customers, revenue::float8 AS revenue
+                    FROM c360_kpi_cohort_months WHERE customers <> 0 OR revenue <> 0 ORDER BY 1, 2, 3`;
+    const expected = (await dataSource.query(recount)) as { first: string }[];
+    expect(await dataSource.query(kept)).toEqual(expected);
+    // same-month's late purchase of 2021-04-20 moved its cohort from 2021-05 to 2021-04
+    const cohort = (first: string) =>
+      dataSource.query(`SELECT coalesce(sum(customers), 0)::int AS n FROM c360_kpi_cohort_months
+                         WHERE first_active_month = '${first}' AND previous_active_month = '-infinity'`);
+    expect(await cohort('2021-04-01')).toEqual([{ n: 1 }]);
+    expect(await cohort('2021-05-01')).toEqual([{ n: 0 }]);
   });
 
   const asOfs = [

@@ -6,6 +6,7 @@ import {
   kpiMonthTotalsSql,
   kpiSpanTotalsSql,
   kpiComebackTotalsSql,
+  kpiCohortTotalsSql,
 } from '../src/kpis/kpi-derived-rows.js';
 import { cohortsAsOf, relationshipKpisAsOf, serviceImpactAsOf, survivalAsOf } from '../src/kpis/kpis.queries.js';
 
@@ -54,6 +55,7 @@ maybe('KPI queries at scale', () => {
     );
     // the month totals the projection keeps from the month rows and first channels
     await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
+    await dataSource.query(kpiCohortTotalsSql('TRUE', 1));
     await dataSource.query(
       `INSERT INTO c360_kpi_complaints (customer_id, case_id, opened_at, resolved_at)
        SELECT 'c-' || c, 'case-' || c, timestamptz '2024-01-01' + (c % 300) * interval '1 day',

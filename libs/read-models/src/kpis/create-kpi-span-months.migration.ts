@@ -5,8 +5,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * start in and month their churn instant falls in, so alive at a period start and churned in a period read a few
  * hundred rows instead of one per span; `c360_kpi_comeback_months`: the spans that follow an earlier one, per
  * start month, churn month and each of the 12 month starts up to their own that an earlier span covers, so the
- * comebacks that undo a churn in a period read totals too. The `kpis` projection keeps both by difference (a
- * batch takes the spans of the streams it recomputes away, then adds them back as they then stand).
+ * comebacks that undo a churn in a period read totals too; `c360_kpi_cohort_months`: the month summary rows
+ * added up per first active month, month and previous active month, for the cohorts. The `kpis` projection keeps
+ * them by difference (a batch takes the rows of the streams it changes away, then adds them back as they then
+ * stand).
  */
 export class CreateKpiSpanMonths1763902500100 implements MigrationInterface {
   name = 'CreateKpiSpanMonths1763902500100';
@@ -53,9 +55,29 @@ export class CreateKpiSpanMonths1763902500100 implements MigrationInterface {
                     AND p.started_at < c.covered AT TIME ZONE 'UTC' AND p.churn_at >= c.covered AT TIME ZONE 'UTC')
    GROUP BY 1, 2, 3
   ON CONFLICT (started_month, churn_month, covered_month) DO UPDATE SET spans = k.spans + EXCLUDED.spans`);
+    await queryRunner.query(`
+      CREATE TABLE c360_kpi_cohort_months (
+        first_active_month    date    NOT NULL,
+        month                 date    NOT NULL,
+        -- -infinity for none (the first active month)
+        previous_active_month date    NOT NULL,
+        -- streams with a purchase in the month
+        customers             integer NOT NULL,
+        revenue               numeric NOT NULL,
+        PRIMARY KEY (first_active_month, month, previous_active_month)
+      )`);
+    await queryRunner.query(`
+  INSERT INTO c360_kpi_cohort_months AS k (first_active_month, month, previous_active_month, customers, revenue)
+  SELECT first_active_month, month, coalesce(previous_active_month, '-infinity'::date),
+         1 * count(*) FILTER (WHERE first_purchase_at IS NOT NULL), 1 * sum(revenue)
+    FROM c360_kpi_customer_months WHERE first_active_month IS NOT NULL AND (TRUE)
+   GROUP BY 1, 2, 3
+  ON CONFLICT (first_active_month, month, previous_active_month) DO UPDATE
+     SET customers = k.customers + EXCLUDED.customers, revenue = k.revenue + EXCLUDED.revenue`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE c360_kpi_cohort_months');
     await queryRunner.query('DROP TABLE c360_kpi_comeback_months');
     await queryRunner.query('DROP TABLE c360_kpi_span_months');
   }

@@ -274,16 +274,31 @@ export async function cohortTalliesFromAggregates(
   const lastEnd = periodEnd(last, period);
   const asOfMonth = monthStart(asOf);
   const [rows, lastMonth] = await Promise.all([
+    // whole months before asOf's month from the cohort totals, the streams left out taken away using their own
+    // rows; asOf's own month from its month rows (its revenue from the facts, below)
     manager.query(
-      `SELECT ${periodOfMonth('m.first_active_month')} AS cohort, ${periodOfMonth('m.month')} AS at,
-              count(*) FILTER (WHERE m.month = m.first_active_month AND m.first_purchase_at <= $2)::int AS size,
-              count(*) FILTER (WHERE m.first_purchase_at <= $2 AND (m.previous_active_month IS NULL
-                               OR m.previous_active_month < ${monthPeriod('m.month')}))::int AS active,
-              coalesce(sum(m.revenue) FILTER (WHERE m.month < $5), 0)::float8 AS revenue
-         FROM c360_kpi_customer_months m
-        WHERE m.first_active_month >= $3 AND m.first_active_month < $4 AND m.month < $4 AND m.month <= $5
-          AND ${monthPeriod('m.month')} >= ${monthPeriod('m.first_active_month')}
-          AND m.customer_id <> ALL($6::text[])
+      `SELECT cohort, at, sum(size)::int AS size, sum(active)::int AS active, coalesce(sum(revenue), 0)::float8 AS revenue
+         FROM (SELECT ${periodOfMonth('k.first_active_month')} AS cohort, ${periodOfMonth('k.month')} AS at,
+                      sum(k.customers) FILTER (WHERE k.month = k.first_active_month) AS size,
+                      sum(k.customers) FILTER (WHERE k.previous_active_month < ${monthPeriod('k.month')}) AS active,
+                      sum(k.revenue) AS revenue
+                 FROM c360_kpi_cohort_months k
+                WHERE k.first_active_month >= $3 AND k.first_active_month < $4 AND k.month < $4 AND k.month < $5
+                  AND ${monthPeriod('k.month')} >= ${monthPeriod('k.first_active_month')}
+                GROUP BY 1, 2
+               UNION ALL
+               SELECT ${periodOfMonth('m.first_active_month')}, ${periodOfMonth('m.month')},
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                        FILTER (WHERE m.month = m.first_active_month AND m.first_purchase_at <= $2),
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                        FILTER (WHERE m.first_purchase_at <= $2 AND (m.previous_active_month IS NULL
+                                OR m.previous_active_month < ${monthPeriod('m.month')})),
+                      -sum(m.revenue) FILTER (WHERE m.month < $5)
+                 FROM c360_kpi_customer_months m
+                WHERE m.first_active_month >= $3 AND m.first_active_month < $4 AND m.month < $4 AND m.month <= $5
+                  AND ${monthPeriod('m.month')} >= ${monthPeriod('m.first_active_month')}
+                  AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
+                GROUP BY 1, 2) x
         GROUP BY 1, 2`,
       [period, new Date(asOf), firstStart, new Date(lastEnd), new Date(asOfMonth), except],
     ) as Promise<{ cohort: number; at: number; size: number; active: number; revenue: number }[]>,

@@ -88,3 +88,17 @@ export const kpiComebackTotalsSql = (filter: string, sign: 1 | -1) => `
                     AND p.started_at < c.covered AT TIME ZONE 'UTC' AND p.churn_at >= c.covered AT TIME ZONE 'UTC')
    GROUP BY 1, 2, 3
   ON CONFLICT (started_month, churn_month, covered_month) DO UPDATE SET spans = k.spans + EXCLUDED.spans`;
+
+/**
+ * Adds (`sign` 1) or takes away (−1) the month summary rows of the streams `filter` picks from the cohort totals:
+ * per first active month, month and previous active month (−infinity for none), the streams with a purchase that
+ * month and their revenue. Kept by difference with the month totals.
+ */
+export const kpiCohortTotalsSql = (filter: string, sign: 1 | -1) => `
+  INSERT INTO c360_kpi_cohort_months AS k (first_active_month, month, previous_active_month, customers, revenue)
+  SELECT first_active_month, month, coalesce(previous_active_month, '-infinity'::date),
+         ${sign} * count(*) FILTER (WHERE first_purchase_at IS NOT NULL), ${sign} * sum(revenue)
+    FROM c360_kpi_customer_months WHERE first_active_month IS NOT NULL AND (${filter})
+   GROUP BY 1, 2, 3
+  ON CONFLICT (first_active_month, month, previous_active_month) DO UPDATE
+     SET customers = k.customers + EXCLUDED.customers, revenue = k.revenue + EXCLUDED.revenue`;
