@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { KpisProjection } from '@c360/read-models';
 import { aPurchase } from '@c360/testing';
 import { ServiceHarness } from './service-harness.js';
 
@@ -381,7 +382,8 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
     expect(live.tables[0]!.length).toBeGreaterThan(30);
 
     await harness.restart(async () => {
-      await harness.db.query(`TRUNCATE ${KPI_TABLES.join(', ')}`);
+      // every table the projection writes, derived totals included, as a rebuild fills them afresh
+      await harness.db.query(`TRUNCATE ${new KpisProjection().tables.join(', ')}`);
       await harness.db.query(`DELETE FROM c360_projection_checkpoints WHERE name = 'kpis'`);
     });
     await harness.caughtUp();

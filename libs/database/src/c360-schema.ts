@@ -13,6 +13,7 @@ import {
   CreateIdentityIndex1763900000600,
   ForgottenCustomers1763902100100,
   SortedClaims1763902100300,
+  MergedCustomersIndex1763902500200,
 } from '@c360/identity';
 import type { SchemaParts } from './run-migrations.js';
 
@@ -32,5 +33,6 @@ export const C360_SCHEMA: SchemaParts = {
     ForgottenCustomers1763902100100,
     HashInAppend1763902100200,
     SortedClaims1763902100300,
+    MergedCustomersIndex1763902500200,
   ],
 };

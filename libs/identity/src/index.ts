@@ -13,3 +13,4 @@ export * from './forget-customer.command.js';
 export * from './forget-customer.handler.js';
 export * from './forgotten-customers.migration.js';
 export * from './sorted-claims.migration.js';
+export * from './merged-customers-index.migration.js';

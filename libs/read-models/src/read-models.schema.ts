@@ -12,6 +12,7 @@ import { CreateKpis1763900000900 } from './kpis/create-kpis.migration.js';
 import { CreateKpiCustomerMonths1763902000000 } from './kpis/create-kpi-customer-months.migration.js';
 import { CreateKpiCustomerLives1763902200100 } from './kpis/create-kpi-customer-lives.migration.js';
 import { CreateKpiMonths1763902300100 } from './kpis/create-kpi-months.migration.js';
+import { CreateKpiSpanMonths1763902500100 } from './kpis/create-kpi-span-months.migration.js';
 import { KpisProjection } from './kpis/kpis.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
@@ -24,6 +25,7 @@ export const READ_MODEL_MIGRATIONS = [
   CreateKpiCustomerMonths1763902000000,
   CreateKpiCustomerLives1763902200100,
   CreateKpiMonths1763902300100,
+  CreateKpiSpanMonths1763902500100,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,

@@ -20,7 +20,14 @@ import {
   serviceImpactAsOf,
   survivalAsOf,
 } from '../src/kpis/kpis.queries.js';
-import { kpiLivesInsertSql, kpiMonthLinksSql, kpiMonthTotalsSql } from '../src/kpis/kpi-derived-rows.js';
+import {
+  kpiLivesInsertSql,
+  kpiMonthLinksSql,
+  kpiMonthTotalsSql,
+  kpiSpanTotalsSql,
+  kpiComebackTotalsSql,
+  kpiCohortTotalsSql,
+} from '../src/kpis/kpi-derived-rows.js';
 
 /** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
 async function historiesFromFacts(dataSource: DataSource, asOf: number): Promise<CustomerHistory[]> {
@@ -110,6 +117,8 @@ describe('KPI queries from month summaries', () => {
     // the rows the projection derives from each stream's facts
     await dataSource.query(kpiMonthLinksSql('TRUE'));
     await dataSource.query(kpiLivesInsertSql('TRUE'));
+    await dataSource.query(kpiSpanTotalsSql('TRUE', 1));
+    await dataSource.query(kpiComebackTotalsSql('TRUE', 1));
     await dataSource.query(
       `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
        SELECT 'c-' || c, timestamptz '2021-12-01' + (c % 40) * interval '1 day', (ARRAY['web','store','email'])[1 + c % 3]
@@ -117,6 +126,7 @@ describe('KPI queries from month summaries', () => {
     );
     // the month totals the projection keeps from the month rows and first channels
     await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
+    await dataSource.query(kpiCohortTotalsSql('TRUE', 1));
     // every tenth customer is shown as its neighbour
     await dataSource.query(
       `INSERT INTO c360_customers (customer_id, root_id)
@@ -307,6 +317,60 @@ describe('KPI queries from the derived rows, through the projection', () => {
     const expected = (await dataSource.query(recount)) as { channel: string }[];
     expect(await dataSource.query(kept)).toEqual(expected);
     expect(expected.some((r) => r.channel === 'social')).toBe(true);
+  });
+
+  it('keeps the span totals equal to a recount of the spans after late purchases', async () => {
+    const recount = `SELECT date_trunc('month', started_at AT TIME ZONE 'UTC')::date::text AS started,
+                            date_trunc('month', churn_at AT TIME ZONE 'UTC')::date::text AS churned, count(*)::int AS spans
+                       FROM c360_kpi_customer_lives GROUP BY 1, 2 ORDER BY 1, 2`;
+    const kept = `SELECT started_month::text AS started, churn_month::text AS churned, spans
+                    FROM c360_kpi_span_months WHERE spans <> 0 ORDER BY 1, 2`;
+    expect(await dataSource.query(kept)).toEqual(await dataSource.query(recount));
+    // late's late purchase merged its span started 2022-08-01 into its first: same-quarter's is the one left
+    const kept0808 = (await dataSource.query(
+      `SELECT spans FROM c360_kpi_span_months WHERE started_month = '2022-08-01' AND churn_month = '2023-08-01'`,
+    )) as { spans: number }[];
+    expect(kept0808).toEqual([{ spans: 1 }]);
+  });
+
+  it('keeps the comeback totals equal to a recount of the spans after late purchases', async () => {
+    const recount = `SELECT date_trunc('month', j.started_at AT TIME ZONE 'UTC')::date::text AS started,
+                            date_trunc('month', j.churn_at AT TIME ZONE 'UTC')::date::text AS churned,
+                            m.covered::date::text AS covered, count(DISTINCT (j.customer_id, j.started_at))::int AS spans
+                       FROM c360_kpi_customer_lives j
+                       JOIN c360_kpi_customer_lives p ON p.customer_id = j.customer_id AND p.started_at < j.started_at
+                       JOIN generate_series(timestamp '2020-01-01', timestamp '2026-12-01', interval '1 month') m(covered)
+                         ON m.covered <= j.started_at AT TIME ZONE 'UTC'
+                        AND m.covered > date_trunc('month', j.started_at AT TIME ZONE 'UTC') - interval '1 year'
+                        AND p.started_at < m.covered AT TIME ZONE 'UTC' AND p.churn_at >= m.covered AT TIME ZONE 'UTC'
+                      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    const kept = `SELECT started_month::text AS started, churn_month::text AS churned, covered_month::text AS covered, spans
+                    FROM c360_kpi_comeback_months WHERE spans <> 0 ORDER BY 1, 2, 3`;
+    const expected = (await dataSource.query(recount)) as { started: string; covered: string }[];
+    expect(await dataSource.query(kept)).toEqual(expected);
+    // comeback's return on 2022-03-05 after its churn on 2022-01-10: alive at 2021-04-01 .. 2022-01-01 only
+    expect(expected.filter((r) => r.started === '2022-03-01').map((r) => r.covered)).toContain('2022-01-01');
+    expect(expected.filter((r) => r.started === '2022-03-01').map((r) => r.covered)).not.toContain('2022-02-01');
+  });
+
+  it('keeps the cohort totals equal to a recount of the month rows after late purchases', async () => {
+    const recount = `SELECT first_active_month::text AS first, month::text,
+                            coalesce(previous_active_month, '-infinity'::date)::text AS previous,
+                            count(*) FILTER (WHERE first_purchase_at IS NOT NULL)::int AS customers,
+                            sum(revenue)::float8 AS revenue
+                       FROM c360_kpi_customer_months WHERE first_active_month IS NOT NULL
+                      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    const kept = `SELECT first_active_month::text AS first, month::text, previous_active_month::text AS previous,
+                         customers, revenue::float8 AS revenue
+                    FROM c360_kpi_cohort_months WHERE customers <> 0 OR revenue <> 0 ORDER BY 1, 2, 3`;
+    const expected = (await dataSource.query(recount)) as { first: string }[];
+    expect(await dataSource.query(kept)).toEqual(expected);
+    // same-month's late purchase of 2021-04-20 moved its cohort from 2021-05 to 2021-04
+    const cohort = (first: string) =>
+      dataSource.query(`SELECT coalesce(sum(customers), 0)::int AS n FROM c360_kpi_cohort_months
+                         WHERE first_active_month = '${first}' AND previous_active_month = '-infinity'`);
+    expect(await cohort('2021-04-01')).toEqual([{ n: 1 }]);
+    expect(await cohort('2021-05-01')).toEqual([{ n: 0 }]);
   });
 
   const asOfs = [

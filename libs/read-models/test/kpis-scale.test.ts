@@ -1,6 +1,13 @@
 import { createTestDatabase, type TestDatabase } from '@c360/testing';
 import { DataSource } from 'typeorm';
-import { kpiLivesInsertSql, kpiMonthLinksSql, kpiMonthTotalsSql } from '../src/kpis/kpi-derived-rows.js';
+import {
+  kpiLivesInsertSql,
+  kpiMonthLinksSql,
+  kpiMonthTotalsSql,
+  kpiSpanTotalsSql,
+  kpiComebackTotalsSql,
+  kpiCohortTotalsSql,
+} from '../src/kpis/kpi-derived-rows.js';
 import { cohortsAsOf, relationshipKpisAsOf, serviceImpactAsOf, survivalAsOf } from '../src/kpis/kpis.queries.js';
 
 /**
@@ -38,6 +45,8 @@ maybe('KPI queries at scale', () => {
     // and the rows it derives from each stream's facts
     await dataSource.query(kpiMonthLinksSql('TRUE'));
     await dataSource.query(kpiLivesInsertSql('TRUE'));
+    await dataSource.query(kpiSpanTotalsSql('TRUE', 1));
+    await dataSource.query(kpiComebackTotalsSql('TRUE', 1));
     await dataSource.query(
       `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
        SELECT 'c-' || c, timestamptz '2021-12-01', (ARRAY['web','store','email','social'])[1 + c % 4]
@@ -46,6 +55,7 @@ maybe('KPI queries at scale', () => {
     );
     // the month totals the projection keeps from the month rows and first channels
     await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
+    await dataSource.query(kpiCohortTotalsSql('TRUE', 1));
     await dataSource.query(
       `INSERT INTO c360_kpi_complaints (customer_id, case_id, opened_at, resolved_at)
        SELECT 'c-' || c, 'case-' || c, timestamptz '2024-01-01' + (c % 300) * interval '1 day',

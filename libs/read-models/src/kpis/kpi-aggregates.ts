@@ -35,6 +35,7 @@ const monthStart = (instant: number) => {
   const d = new Date(instant);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 };
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** ms of the start of the period (UTC) of a timestamptz column. */
 const periodOf = (column: string) =>
   `(extract(epoch FROM date_trunc($1, ${column} AT TIME ZONE 'UTC')) * 1000)::float8`;
@@ -43,11 +44,15 @@ const periodOfMonth = (column: string) => `(extract(epoch FROM date_trunc($1, ${
 /** The start of the period of a month column, as a timestamp. */
 const monthPeriod = (column: string) => `date_trunc($1, ${column}::timestamp)`;
 
-/** The streams of merged customers (members and roots): the fast readings leave them out. */
+/**
+ * The streams of merged customers (members and roots), as the identity index holds them now: the fast readings
+ * leave them out. The merged members are found through the index on `root_id <> customer_id`, then their roots'
+ * streams by root (an array, so the planner looks the few roots up instead of hashing every customer).
+ */
 export async function mergedStreams(manager: EntityManager): Promise<string[]> {
   const rows = (await manager.query(
     `SELECT DISTINCT unnest(ARRAY[customer_id, root_id]) AS stream FROM c360_customers
-      WHERE root_id IN (SELECT root_id FROM c360_customers WHERE root_id <> customer_id)`,
+      WHERE root_id = ANY(ARRAY(SELECT root_id FROM c360_customers WHERE root_id <> customer_id))`,
   )) as { stream: string }[];
   return rows.map((r) => r.stream);
 }
@@ -72,6 +77,10 @@ export async function periodTalliesFromAggregates(
   const index = (at: number) => periodOrdinal(at, period) - firstOrdinal + 1;
   const inRange = (i: number) => i >= 0 && i <= n;
   const date = (ms: number) => new Date(ms);
+  // whole months of churn instants come from the span totals up to here: the window's end or asOf's month
+  const wholeEnd = Math.max(start1, Math.min(hi, asOfMonth));
+  // and comebacks of the periods that end by asOf from the comeback totals, up to here
+  const wholePeriodsEnd = Math.max(start1, Math.min(hi, periodStart(periodOrdinal(asOf, period), period)));
   const [months, fresh, lastMonth, spans, ends, comebacks] = await Promise.all([
     // a customer is active in P on its first month of P with a purchase (by asOf): previous active month before P.
     // Whole months before asOf's month come from the month totals; the streams left out are taken away from them
@@ -131,41 +140,91 @@ export async function periodTalliesFromAggregates(
           [date(asOfMonth), date(asOf), except],
         ) as Promise<{ revenue: number; costed: number; cost: number }[]>)
       : Promise.resolve([]),
-    // alive at t = spans started before t − spans churned before t (a stream's spans are disjoint)
+    // alive at t = spans started before t − spans churned before t (a stream's spans are disjoint); t is a period
+    // start, so a whole month of the span totals is before t or not. The streams left out are taken away using
+    // their own spans
     window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
       ? (manager.query(
-          `SELECT ${periodOf('started_at')} AS at, count(*)::int AS n, 'start' AS kind
-             FROM c360_kpi_customer_lives WHERE started_at < $2 AND customer_id <> ALL($3::text[]) GROUP BY 1
-           UNION ALL
-           SELECT ${periodOf('churn_at')} AS at, count(*)::int AS n, 'churn' AS kind
-             FROM c360_kpi_customer_lives WHERE churn_at < $2 AND customer_id <> ALL($3::text[]) GROUP BY 1`,
-          [period, date(lastStart), except],
+          `SELECT at, sum(n)::int AS n, kind
+             FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n, 'start' AS kind
+                     FROM c360_kpi_span_months WHERE started_month < $2::date GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOfMonth('churn_month')}, sum(spans), 'churn'
+                     FROM c360_kpi_span_months WHERE churn_month < $2::date GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('started_at')}, -count(*), 'start'
+                     FROM c360_kpi_customer_lives WHERE started_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('churn_at')}, -count(*), 'churn'
+                     FROM c360_kpi_customer_lives WHERE churn_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1) x
+            GROUP BY 1, 3`,
+          [period, isoDate(lastStart), date(lastStart), except],
         ) as Promise<{ at: number; n: number; kind: 'start' | 'churn' }[]>)
       : Promise.resolve([]),
-    // churned in P: a span alive at P's start ends in P (before asOf, if sooner) ...
+    // churned in P: a span alive at P's start ends in P (before asOf, if sooner): from the span totals for whole
+    // months before asOf's month (the period's start is a month start, so the start month says whether the span
+    // started before it; the streams left out are taken away using their own spans), from the spans for asOf's
+    // month ...
     window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
       ? (manager.query(
-          `SELECT ${periodOf('churn_at')} AS at, count(*)::int AS n
-             FROM c360_kpi_customer_lives
-            WHERE churn_at >= $2 AND churn_at < $3 AND customer_id <> ALL($4::text[])
-              AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+          `SELECT at, sum(n)::int AS n
+             FROM (SELECT ${periodOfMonth('churn_month')} AS at, sum(spans) AS n
+                     FROM c360_kpi_span_months
+                    WHERE churn_month >= $2::date AND churn_month < $3::date
+                      AND started_month < ${monthPeriod('churn_month')}
+                    GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('churn_at')}, count(*)
+                     FROM c360_kpi_customer_lives
+                    WHERE churn_at >= $4 AND churn_at < $5 AND customer_id <> ALL($7::text[])
+                      AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                    GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('churn_at')}, -count(*)
+                     FROM c360_kpi_customer_lives
+                    WHERE churn_at >= $6 AND churn_at < $4 AND customer_id = ANY($7::text[])
+                      AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                    GROUP BY 1) x
             GROUP BY 1`,
-          [period, date(start1), date(Math.min(hi, asOf)), except],
+          [period, isoDate(start1), isoDate(wholeEnd), date(wholeEnd), date(Math.min(hi, asOf)), date(start1), except],
         ) as Promise<{ at: number; n: number }[]>)
       : Promise.resolve([]),
-    // ... unless a later span of the customer (a comeback in P) covers P's end (or asOf)
+    // ... unless a later span of the customer (a comeback in P) covers P's end (or asOf): for the periods that end
+    // by asOf, from the comeback totals (a comeback span counted at each month start an earlier span covered);
+    // for asOf's own period from the spans, and the streams left out taken away using their own spans
     window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
       ? (manager.query(
-          `SELECT ${periodOf('j.started_at')} AS at, count(*)::int AS n
-             FROM c360_kpi_customer_lives j
-             JOIN c360_kpi_customer_lives k ON k.customer_id = j.customer_id
-            WHERE j.started_at > j.first_purchase_at AND j.started_at >= $2 AND j.started_at < $3
-              AND j.started_at <= $4 AND j.customer_id <> ALL($5::text[])
-              AND j.churn_at >= least((date_trunc($1, j.started_at AT TIME ZONE 'UTC') + $6::interval) AT TIME ZONE 'UTC', $4)
-              AND k.started_at < date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-              AND k.churn_at >= date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+          `SELECT at, sum(n)::int AS n
+             FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n
+                     FROM c360_kpi_comeback_months
+                    WHERE started_month >= $7::date AND started_month < $8::date
+                      AND covered_month = ${monthPeriod('started_month')}
+                      AND churn_month >= ${monthPeriod('started_month')} + $6::interval
+                    GROUP BY 1
+                   UNION ALL
+                   SELECT ${periodOf('j.started_at')}, sum(CASE WHEN j.started_at < $9 THEN -1 ELSE 1 END)
+                     FROM c360_kpi_customer_lives j
+                     JOIN c360_kpi_customer_lives k ON k.customer_id = j.customer_id
+                    WHERE j.started_at > j.first_purchase_at AND j.started_at >= $2 AND j.started_at < $3
+                      AND j.started_at <= $4
+                      AND ((j.started_at < $9 AND j.customer_id = ANY($5::text[]))
+                           OR (j.started_at >= $9 AND j.customer_id <> ALL($5::text[])))
+                      AND j.churn_at >= least((date_trunc($1, j.started_at AT TIME ZONE 'UTC') + $6::interval) AT TIME ZONE 'UTC', $4)
+                      AND k.started_at < date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                      AND k.churn_at >= date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                    GROUP BY 1) x
             GROUP BY 1`,
-          [period, date(start1), date(hi), date(asOf), except, STEP[period]],
+          [
+            period,
+            date(start1),
+            date(hi),
+            date(asOf),
+            except,
+            STEP[period],
+            isoDate(start1),
+            isoDate(wholePeriodsEnd),
+            date(wholePeriodsEnd),
+          ],
         ) as Promise<{ at: number; n: number }[]>)
       : Promise.resolve([]),
   ]);
@@ -215,16 +274,31 @@ export async function cohortTalliesFromAggregates(
   const lastEnd = periodEnd(last, period);
   const asOfMonth = monthStart(asOf);
   const [rows, lastMonth] = await Promise.all([
+    // whole months before asOf's month from the cohort totals, the streams left out taken away using their own
+    // rows; asOf's own month from its month rows (its revenue from the facts, below)
     manager.query(
-      `SELECT ${periodOfMonth('m.first_active_month')} AS cohort, ${periodOfMonth('m.month')} AS at,
-              count(*) FILTER (WHERE m.month = m.first_active_month AND m.first_purchase_at <= $2)::int AS size,
-              count(*) FILTER (WHERE m.first_purchase_at <= $2 AND (m.previous_active_month IS NULL
-                               OR m.previous_active_month < ${monthPeriod('m.month')}))::int AS active,
-              coalesce(sum(m.revenue) FILTER (WHERE m.month < $5), 0)::float8 AS revenue
-         FROM c360_kpi_customer_months m
-        WHERE m.first_active_month >= $3 AND m.first_active_month < $4 AND m.month < $4 AND m.month <= $5
-          AND ${monthPeriod('m.month')} >= ${monthPeriod('m.first_active_month')}
-          AND m.customer_id <> ALL($6::text[])
+      `SELECT cohort, at, sum(size)::int AS size, sum(active)::int AS active, coalesce(sum(revenue), 0)::float8 AS revenue
+         FROM (SELECT ${periodOfMonth('k.first_active_month')} AS cohort, ${periodOfMonth('k.month')} AS at,
+                      sum(k.customers) FILTER (WHERE k.month = k.first_active_month) AS size,
+                      sum(k.customers) FILTER (WHERE k.previous_active_month < ${monthPeriod('k.month')}) AS active,
+                      sum(k.revenue) AS revenue
+                 FROM c360_kpi_cohort_months k
+                WHERE k.first_active_month >= $3 AND k.first_active_month < $4 AND k.month < $4 AND k.month < $5
+                  AND ${monthPeriod('k.month')} >= ${monthPeriod('k.first_active_month')}
+                GROUP BY 1, 2
+               UNION ALL
+               SELECT ${periodOfMonth('m.first_active_month')}, ${periodOfMonth('m.month')},
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                        FILTER (WHERE m.month = m.first_active_month AND m.first_purchase_at <= $2),
+                      sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
+                        FILTER (WHERE m.first_purchase_at <= $2 AND (m.previous_active_month IS NULL
+                                OR m.previous_active_month < ${monthPeriod('m.month')})),
+                      -sum(m.revenue) FILTER (WHERE m.month < $5)
+                 FROM c360_kpi_customer_months m
+                WHERE m.first_active_month >= $3 AND m.first_active_month < $4 AND m.month < $4 AND m.month <= $5
+                  AND ${monthPeriod('m.month')} >= ${monthPeriod('m.first_active_month')}
+                  AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
+                GROUP BY 1, 2) x
         GROUP BY 1, 2`,
       [period, new Date(asOf), firstStart, new Date(lastEnd), new Date(asOfMonth), except],
     ) as Promise<{ cohort: number; at: number; size: number; active: number; revenue: number }[]>,
@@ -304,7 +378,6 @@ const monthCeil = (instant: number) => {
   const start = monthStart(instant);
   return start === instant ? start : Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth() + 1, 1);
 };
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * The service impact of `[from, to]` as of `asOf` for the default threshold (needs `from` ≤ `asOf`), counted

@@ -54,3 +54,51 @@ export const kpiMonthTotalsSql = (filter: string, sign: 1 | -1) => `
   ON CONFLICT (month, previous_active_month, channel) DO UPDATE
      SET customers = k.customers + EXCLUDED.customers, revenue = k.revenue + EXCLUDED.revenue,
          costed_revenue = k.costed_revenue + EXCLUDED.costed_revenue, cost = k.cost + EXCLUDED.cost`;
+
+/**
+ * Adds (`sign` 1) or takes away (−1) the spans of the streams `filter` picks from the span totals: per UTC month
+ * the span starts in and month its churn instant falls in. The projection takes a stream's spans away before it
+ * recomputes them and adds them back after, so the totals move by the difference.
+ */
+export const kpiSpanTotalsSql = (filter: string, sign: 1 | -1) => `
+  INSERT INTO c360_kpi_span_months AS k (started_month, churn_month, spans)
+  SELECT date_trunc('month', started_at AT TIME ZONE 'UTC')::date, date_trunc('month', churn_at AT TIME ZONE 'UTC')::date,
+         ${sign} * count(*)
+    FROM c360_kpi_customer_lives WHERE ${filter}
+   GROUP BY 1, 2
+  ON CONFLICT (started_month, churn_month) DO UPDATE SET spans = k.spans + EXCLUDED.spans`;
+
+/**
+ * Adds (`sign` 1) or takes away (−1) the comeback spans of the streams `filter` picks from the comeback totals:
+ * a span is counted, per the month it starts in and the month its churn instant falls in, once at each of the 12
+ * month starts up to its own month's start that an earlier span of the stream covers (started before it, churn
+ * instant at or after it): the starts of the periods (month, quarter, year) it starts in at which the customer was
+ * alive before coming back. Kept by difference like the span totals.
+ */
+export const kpiComebackTotalsSql = (filter: string, sign: 1 | -1) => `
+  INSERT INTO c360_kpi_comeback_months AS k (started_month, churn_month, covered_month, spans)
+  SELECT date_trunc('month', j.started_at AT TIME ZONE 'UTC')::date, date_trunc('month', j.churn_at AT TIME ZONE 'UTC')::date,
+         c.covered::date, ${sign} * count(*)
+    FROM (SELECT * FROM c360_kpi_customer_lives WHERE ${filter}) j
+   CROSS JOIN LATERAL generate_series(date_trunc('month', j.started_at AT TIME ZONE 'UTC') - interval '11 months',
+                                      date_trunc('month', j.started_at AT TIME ZONE 'UTC'), interval '1 month') AS c(covered)
+   WHERE j.started_at > j.first_purchase_at
+     AND EXISTS (SELECT 1 FROM c360_kpi_customer_lives p
+                  WHERE p.customer_id = j.customer_id AND p.started_at < j.started_at
+                    AND p.started_at < c.covered AT TIME ZONE 'UTC' AND p.churn_at >= c.covered AT TIME ZONE 'UTC')
+   GROUP BY 1, 2, 3
+  ON CONFLICT (started_month, churn_month, covered_month) DO UPDATE SET spans = k.spans + EXCLUDED.spans`;
+
+/**
+ * Adds (`sign` 1) or takes away (−1) the month summary rows of the streams `filter` picks from the cohort totals:
+ * per first active month, month and previous active month (−infinity for none), the streams with a purchase that
+ * month and their revenue. Kept by difference with the month totals.
+ */
+export const kpiCohortTotalsSql = (filter: string, sign: 1 | -1) => `
+  INSERT INTO c360_kpi_cohort_months AS k (first_active_month, month, previous_active_month, customers, revenue)
+  SELECT first_active_month, month, coalesce(previous_active_month, '-infinity'::date),
+         ${sign} * count(*) FILTER (WHERE first_purchase_at IS NOT NULL), ${sign} * sum(revenue)
+    FROM c360_kpi_customer_months WHERE first_active_month IS NOT NULL AND (${filter})
+   GROUP BY 1, 2, 3
+  ON CONFLICT (first_active_month, month, previous_active_month) DO UPDATE
+     SET customers = k.customers + EXCLUDED.customers, revenue = k.revenue + EXCLUDED.revenue`;

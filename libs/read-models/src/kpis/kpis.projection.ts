@@ -2,7 +2,15 @@ import type { RecordedEvent } from '@c360/event-store';
 import type { Projection } from '@c360/projections';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { kpiLivesDeleteSql, kpiLivesInsertSql, kpiMonthLinksSql, kpiMonthTotalsSql } from './kpi-derived-rows.js';
+import {
+  kpiLivesDeleteSql,
+  kpiLivesInsertSql,
+  kpiMonthLinksSql,
+  kpiMonthTotalsSql,
+  kpiSpanTotalsSql,
+  kpiComebackTotalsSql,
+  kpiCohortTotalsSql,
+} from './kpi-derived-rows.js';
 import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
 
 /**
@@ -17,6 +25,9 @@ export class KpisProjection implements Projection {
     'c360_kpi_customer_months',
     'c360_kpi_customer_lives',
     'c360_kpi_months',
+    'c360_kpi_span_months',
+    'c360_kpi_comeback_months',
+    'c360_kpi_cohort_months',
     'c360_kpi_sku_prices',
     'c360_kpi_first_touchpoints',
     'c360_kpi_complaints',
@@ -40,12 +51,15 @@ export class KpisProjection implements Projection {
     const facts = foldKpiFacts(events, new Map(stored.map((p) => [skuKey(p.customerId, p.sku), p])));
     const json = (rows: unknown[]) => JSON.stringify(rows);
     // the month rows of every stream whose month rows or first channel this batch may change leave the month
-    // totals now and come back, as they then stand, at the end
+    // (and cohort) totals now and come back, as they then stand, at the end
     const changing = [
       ...new Set([...facts.purchases.map((p) => p.customerId), ...facts.firstTouchpoints.map((t) => t.customerId)]),
     ];
     const changingStreams = 'customer_id = ANY($1::text[])';
-    if (changing.length > 0) await manager.query(kpiMonthTotalsSql(changingStreams, -1), [changing]);
+    if (changing.length > 0) {
+      await manager.query(kpiMonthTotalsSql(changingStreams, -1), [changing]);
+      await manager.query(kpiCohortTotalsSql(changingStreams, -1), [changing]);
+    }
     // only the facts this batch really adds (a replayed event inserts nothing) are summed into their months
     if (facts.purchases.length > 0)
       await manager.query(
@@ -74,8 +88,13 @@ export class KpisProjection implements Projection {
     if (touched.length > 0) {
       const streams = 'customer_id = ANY($1::text[])';
       await manager.query(kpiMonthLinksSql(streams), [touched]);
+      // their spans leave the span and comeback totals and come back as recomputed
+      await manager.query(kpiSpanTotalsSql(streams, -1), [touched]);
+      await manager.query(kpiComebackTotalsSql(streams, -1), [touched]);
       await manager.query(kpiLivesDeleteSql(streams), [touched]);
       await manager.query(kpiLivesInsertSql(streams), [touched]);
+      await manager.query(kpiSpanTotalsSql(streams, 1), [touched]);
+      await manager.query(kpiComebackTotalsSql(streams, 1), [touched]);
     }
     if (facts.skuPrices.length > 0)
       await manager.query(
@@ -97,7 +116,10 @@ export class KpisProjection implements Projection {
           WHERE EXCLUDED.occurred_at < f.occurred_at`,
         [json(facts.firstTouchpoints)],
       );
-    if (changing.length > 0) await manager.query(kpiMonthTotalsSql(changingStreams, 1), [changing]);
+    if (changing.length > 0) {
+      await manager.query(kpiMonthTotalsSql(changingStreams, 1), [changing]);
+      await manager.query(kpiCohortTotalsSql(changingStreams, 1), [changing]);
+    }
     if (facts.complaints.length > 0)
       await manager.query(
         `INSERT INTO c360_kpi_complaints AS c (customer_id, case_id, opened_at, resolved_at)

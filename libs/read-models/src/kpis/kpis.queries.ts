@@ -36,6 +36,15 @@ import { DEFAULT_CHURN_AFTER_DAYS } from './kpi-derived-rows.js';
 const SHOWN_AS = 'coalesce(c.root_id, f.customer_id)';
 const MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 
+/**
+ * The identity rows to show the facts with: all of them, or only those of `streams`' own rows (the same answer
+ * when the facts are of those streams only, without hashing every customer). `param` is the streams' parameter.
+ */
+const shownFrom = (streams: string[] | undefined, param: string) =>
+  streams === undefined
+    ? 'c360_customers'
+    : `(SELECT customer_id, root_id FROM c360_customers WHERE customer_id = ANY(${param}::text[]))`;
+
 const monthStart = (instant: number) => {
   const d = new Date(instant);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
@@ -66,7 +75,7 @@ export async function customerHistoriesAsOf(
       `SELECT ${SHOWN_AS} AS customer, ${MS("f.month::timestamp AT TIME ZONE 'UTC'")} AS at, f.orders,
               f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost,
               ${MS('f.first_purchase_at')} AS first, ${MS('f.last_purchase_at')} AS last
-         FROM c360_kpi_customer_months f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
+         FROM c360_kpi_customer_months f LEFT JOIN ${shownFrom(streams, '$3')} c ON c.customer_id = f.customer_id
         WHERE f.month < $1::date AND NOT (f.month = ANY($2::date[])) ${only3}`,
       [new Date(cut), exact, ...extra],
     ) as Promise<
@@ -84,14 +93,14 @@ export async function customerHistoriesAsOf(
     manager.query(
       `SELECT ${SHOWN_AS} AS customer, date_part('epoch', f.occurred_at) * 1000 AS at, f.orders,
               f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost
-         FROM c360_kpi_purchases f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
+         FROM c360_kpi_purchases f LEFT JOIN ${shownFrom(streams, '$4')} c ON c.customer_id = f.customer_id
         WHERE ((f.occurred_at >= $1 AND f.occurred_at <= $2)
            OR date_trunc('month', f.occurred_at AT TIME ZONE 'UTC')::date = ANY($3::date[])) ${only}`,
       [new Date(cut), new Date(asOf), exact, ...extra],
     ) as Promise<{ customer: string; at: number; orders: number; revenue: number; costed: number; cost: number }[]>,
     manager.query(
       `SELECT ${SHOWN_AS} AS customer, f.channel, f.occurred_at
-         FROM c360_kpi_first_touchpoints f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
+         FROM c360_kpi_first_touchpoints f LEFT JOIN ${shownFrom(streams, '$2')} c ON c.customer_id = f.customer_id
         WHERE f.occurred_at <= $1 ${only2}`,
       [new Date(asOf), ...extra],
     ) as Promise<{ customer: string; channel: string; occurred_at: Date }[]>,
@@ -155,13 +164,13 @@ export async function serviceExperiencesAsOf(
   const complaints = (await manager.query(
     `SELECT ${SHOWN_AS} AS customer, ${MS('f.opened_at')} AS "openedAt",
             CASE WHEN f.resolved_at <= $1 THEN ${MS('f.resolved_at')} END AS "resolvedAt"
-       FROM c360_kpi_complaints f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
+       FROM c360_kpi_complaints f LEFT JOIN ${shownFrom(streams, '$2')} c ON c.customer_id = f.customer_id
       WHERE f.opened_at <= $1 ${only}`,
     [new Date(asOf), ...extra],
   )) as { customer: string; openedAt: number; resolvedAt: number | null }[];
   const nps = (await manager.query(
     `SELECT ${SHOWN_AS} AS customer, ${MS('f.occurred_at')} AS at, f.nps AS score
-       FROM c360_kpi_nps f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
+       FROM c360_kpi_nps f LEFT JOIN ${shownFrom(streams, '$2')} c ON c.customer_id = f.customer_id
       WHERE f.occurred_at <= $1 ${only}`,
     [new Date(asOf), ...extra],
   )) as { customer: string; at: number; score: number }[];
