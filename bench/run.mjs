@@ -203,6 +203,7 @@ async function bench() {
     measuredOn: `${plan.batchSlice} touchpoints`,
     batchP50ms: round(batch.p50),
     batchP99ms: round(batch.p99),
+    ...(batch.retried ? { batchesRetriedAfter5xx: batch.retried } : {}),
   });
   say(
     `HTTP single appends at concurrency 32 (autocannon, ${plan.singlesSeconds} s after ${plan.singlesWarmUpSeconds} s of warm-up)…`,
@@ -216,6 +217,7 @@ async function bench() {
     measuredOn: `${singles.requests} touchpoints`,
     p50ms: singles.p50,
     p99ms: singles.p99,
+    ...(singles.failed ? { failed: singles.failed } : {}),
   });
 
   const seeded = plan.warmUpTouchpoints + plan.batchSlice;
@@ -227,7 +229,10 @@ async function bench() {
       onProgress: (n) => n % 20_000 < 500 && progress(`${n.toLocaleString('en')} / ${bulk.toLocaleString('en')}`),
     });
     endProgress();
-    say(`    seeded at ${Math.round(seeding.rate)} touchpoints/s`);
+    say(
+      `    seeded at ${Math.round(seeding.rate)} touchpoints/s${seeding.retried ? `; ${seeding.retried} batches retried after a 5xx` : ''}`,
+    );
+    results.seeding = { touchpoints: bulk, rate: round(seeding.rate), batchesRetriedAfter5xx: seeding.retried };
   }
   // 5. Memory under the ingestion load.
   figure('Memory', 'service peak RSS under ingestion', peakRssMb(api.pid), 'MB', { target: ['<', 400] });
@@ -366,6 +371,10 @@ async function bench() {
       p50ms: q.p50,
       reqPerS: round(q.rate),
       path: endpoint.path.split('?')[0],
+      ...(q.measuredOn === 'time'
+        ? {}
+        : { measuredOn: `${q.measuredOn} (too slow for the ${plan.querySeconds} s window)` }),
+      ...(q.failed ? { failed: q.failed } : {}),
     });
   }
   await stopApp(projector);
@@ -425,6 +434,10 @@ try {
   await cleanUp();
 }
 if (failure) {
+  for (const child of processes) {
+    if (child.output.trim())
+      process.stderr.write(`\n--- last output of ${child.spawnargs.at(-1)} ---\n${child.output.slice(-4000)}\n`);
+  }
   process.stderr.write(`\nThe bench failed: ${failure.stack ?? failure}\n`);
   process.exit(1);
 }
