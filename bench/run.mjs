@@ -426,6 +426,7 @@ async function cleanUp() {
 }
 
 let failure;
+const startedAt = performance.now();
 try {
   await bench();
 } catch (error) {
@@ -442,6 +443,7 @@ if (failure) {
   process.exit(1);
 }
 results.ranAt = new Date().toISOString();
+results.durationSeconds = Math.round((performance.now() - startedAt) / 1000);
 if (options.profile) {
   for (const file of readdirSync(profileDir).filter((f) => f.endsWith(`${runId}.cpuprofile`))) {
     const summary = summariseProfile(path.join(profileDir, file));

@@ -12,7 +12,7 @@ export function renderMarkdown(results) {
     return `| ${f.section} | ${f.name} | ${f.value.toLocaleString('en')} | ${f.unit} | ${target} | ${detail} |`;
   });
   return [
-    `# Benchmark (${results.ranAt}, ${results.mode} run)`,
+    `# Benchmark (${results.ranAt}, ${results.mode} run${results.durationSeconds ? `, ${Math.round(results.durationSeconds / 60)} min` : ''})`,
     '',
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. ` +
       `Data: ${results.scale.touchpoints.toLocaleString('en')} touchpoints about ${results.scale.customers.toLocaleString('en')} customers ` +
