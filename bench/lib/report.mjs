@@ -9,7 +9,8 @@ export function renderMarkdown(results) {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     const target = f.target ? `${f.target} ${f.meetsTarget ? '✅' : '❌'}` : '';
-    return `| ${f.section} | ${f.name} | ${f.value.toLocaleString('en')} | ${f.unit} | ${target} | ${detail} |`;
+    const value = f.value === null ? 'failed' : f.value.toLocaleString('en');
+    return `| ${f.section} | ${f.name} | ${value} | ${f.unit} | ${target} | ${detail} |`;
   });
   return [
     `# Benchmark (${results.ranAt}, ${results.mode} run${results.durationSeconds ? `, ${Math.round(results.durationSeconds / 60)} min` : ''})`,
