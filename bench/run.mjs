@@ -69,7 +69,14 @@ const apiKey = `bench-${randomUUID()}`;
 const names = kafkaLegs.kafkaNames(runId);
 
 const say = (line) => process.stdout.write(`${line}\n`);
-const progress = (line) => process.stdout.write(process.stdout.isTTY ? `\r    ${line}\u001b[K` : `    ${line}\n`);
+let lastProgressLine = 0;
+const progress = (line) => {
+  if (process.stdout.isTTY) return process.stdout.write(`\r    ${line}\u001b[K`);
+  // Into a file or a pipe: a line every few seconds is progress enough.
+  if (performance.now() - lastProgressLine < 5_000) return;
+  lastProgressLine = performance.now();
+  process.stdout.write(`    ${line}\n`);
+};
 const endProgress = () => process.stdout.isTTY && process.stdout.write('\r\u001b[K');
 
 const results = {

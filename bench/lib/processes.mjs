@@ -29,7 +29,8 @@ export async function stopApp(child) {
   clearTimeout(timer);
 }
 
-export async function waitForHealth(port, child, timeoutMs = 120_000) {
+// Generous: the first start after a fresh build, on two busy cores, has been seen to take over two minutes.
+export async function waitForHealth(port, child, timeoutMs = 300_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${child.output}`);
