@@ -448,6 +448,13 @@ async function cleanUp() {
   if (mode === 'tiny') rmSync(dataDir, { recursive: true, force: true });
 }
 
+// Interrupted (Ctrl-C, a time-out): the apps and PostgreSQL it started stop with it.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    say(`\n${signal}: stopping the apps and PostgreSQL…`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
 let failure;
 const startedAt = performance.now();
 try {
