@@ -122,16 +122,23 @@ function figure(section, name, value, unit, { target, ...detail } = {}) {
 }
 
 const processes = [];
+let stopping = false;
+/** Every app the bench starts goes through here, so that an interrupted run stops them all. */
+function launch(app, env, options) {
+  if (stopping) throw new Error('interrupted');
+  const child = startApp(app, env, options);
+  processes.push(child);
+  return child;
+}
 let database;
 const db = () => database.client;
 
 async function startService(extraEnv = {}, profiled = false) {
-  const child = startApp(
+  const child = launch(
     'c360',
     { ...baseEnv(), PROJECTOR: 'off', ...extraEnv },
     { nodeArgs: profiled ? profileArgs('ingestion') : [] },
   );
-  processes.push(child);
   await waitForHealth(port, child);
   return child;
 }
@@ -199,6 +206,7 @@ async function bench() {
   say('Starting the service (projector off)…');
   let api = await startService({}, options.profile);
   database.client = new pg.Client({ connectionString: database.url });
+  database.client.on('error', (error) => say(`    (the bench's database connection: ${error.message})`));
   await database.client.connect();
   const client = createClient(port, apiKey);
   const traffic = benchTraffic({ customers: plan.customers, runId });
@@ -261,14 +269,13 @@ async function bench() {
   say(
     `Kafka ingestion: ${plan.kafkaTouchpoints.toLocaleString('en')} touchpoints through the ingestor (topic ${names.topic})…`,
   );
-  const ingestor = startApp('ingestor', {
+  const ingestor = launch('ingestor', {
     ...baseEnv(),
     KAFKA_BROKERS: brokers,
     KAFKA_TOPIC: names.topic,
     KAFKA_DLQ_TOPIC: names.dlqTopic,
     KAFKA_GROUP_ID: names.groupId,
   });
-  processes.push(ingestor);
   // Existing customers only: each touchpoint is one event, as the count of committed messages assumes.
   const kafkaTraffic = benchTraffic({ customers: plan.customers, runId: `${runId}-k`, seed: 361, identities: false });
   const kafkaWarmUp = Math.min(1_000, Math.round(plan.kafkaTouchpoints / 10));
@@ -297,12 +304,11 @@ async function bench() {
 
   // 3. Projection: catch-up of every projection on everything stored, then a rebuild of each from scratch.
   say(`Projector catching up on ${events.toLocaleString('en')} events, ${READ_MODEL_PROJECTIONS.length} projections…`);
-  let projector = startApp(
+  let projector = launch(
     'projector',
     { ...baseEnv(), PROJECTOR_BATCH_SIZE: '2000' },
     { nodeArgs: options.profile ? profileArgs('projector') : [] },
   );
-  processes.push(projector);
   let t0 = performance.now();
   await waitForCheckpoints(events, projector, (n) =>
     progress(`${n.toLocaleString('en')} / ${events.toLocaleString('en')} (slowest projection)`),
@@ -316,8 +322,7 @@ async function bench() {
   figure('Memory', 'projector peak RSS', peakRssMb(projector.pid), 'MB');
   if (options.profile) {
     await stopApp(projector);
-    projector = startApp('projector', { ...baseEnv(), PROJECTOR_BATCH_SIZE: '2000' });
-    processes.push(projector);
+    projector = launch('projector', { ...baseEnv(), PROJECTOR_BATCH_SIZE: '2000' });
   }
 
   say(`Rebuilding every projection from the first event (POST /v1/projections/:name/rebuild, all at once)…`);
@@ -436,7 +441,14 @@ async function bench() {
   await database.client.end();
 }
 
-async function cleanUp() {
+let cleaning;
+/** Once, whoever asks first (the end of the run or a signal); the others wait for the same. */
+function cleanUp() {
+  cleaning ??= stopEverything();
+  return cleaning;
+}
+
+async function stopEverything() {
   for (const child of processes) await stopApp(child).catch(() => undefined);
   await database?.client?.end().catch(() => undefined);
   await database?.stop().catch(() => undefined);
@@ -452,6 +464,7 @@ async function cleanUp() {
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     say(`\n${signal}: stopping the apps and PostgreSQL…`);
+    stopping = true;
     cleanUp().finally(() => process.exit(130));
   });
 }
