@@ -10,14 +10,14 @@ const esm = {
   },
 };
 
-/** Unit specs sit beside the code; integration suites live in `test/` folders and talk to real servers. */
+/** Unit specs sit beside the code; integration suites live in `test/` folders (the bench's too) and talk to real servers. */
 export default {
   projects: [
     { ...esm, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },
     {
       ...esm,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'],
     },
   ],
   testTimeout: 120000,
