@@ -287,6 +287,37 @@ describe('identity resolution: one customer across channels (the whole service o
       expect(owners.rows[0]).toEqual({ n: 300, customers: 300 });
     });
 
+    it('batches resolving under locks and batches claiming without them, naming the same new e-mails, all land', async () => {
+      // Three rounds: the race does not show every time.
+      for (let round = 0; round < 3; round++) {
+        const known = Array.from({ length: 8 }, () => ({
+          customerId: `crm-${unique()}`,
+          email: `k-${unique()}@example.com`,
+        }));
+        for (const k of known) await record(aCall({ customer: k }));
+        const emails = Array.from({ length: 100 }, () => `mixed-${unique()}@example.com`);
+        const statuses = await Promise.all(
+          Array.from({ length: 8 }, async (_, b) => {
+            const order = [...emails].sort(() => Math.random() - 0.5);
+            const touchpoints = order.map((email) => aCall({ customer: { email } }));
+            // Half the batches also merge two known customers, which sends them down the locked path.
+            if (b % 2 === 0) {
+              const [x, y] = [known[b]!, known[b + 1]!];
+              touchpoints.push(aCall({ customer: { customerId: x.customerId, email: y.email } }));
+            }
+            return (await post('/v1/touchpoints/batch', { touchpoints })).status;
+          }),
+        );
+        expect(statuses).toEqual(Array.from({ length: 8 }, () => 202));
+        const owners = await harness.db.query(
+          `SELECT count(*)::int AS n, count(DISTINCT customer_id)::int AS customers FROM c360_identifiers
+          WHERE kind = 'email' AND value = ANY($1)`,
+          [emails],
+        );
+        expect(owners.rows[0]).toEqual({ n: 100, customers: 100 });
+      }
+    });
+
     it('concurrent claims of the same new identifiers in different orders wait for each other, never deadlock', async () => {
       const clients = await Promise.all(
         Array.from({ length: 8 }, async () => {

@@ -31,7 +31,9 @@ export interface CustomerRoot {
 /** Another transaction moved a customer we planned to merge; the whole resolution runs again. */
 export class RootMoved extends Error {}
 
-const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+// Serialization failure, deadlock, and a unique violation: a lock-free claim took an identifier after this
+// resolution read the index; run again, it finds the identifier known.
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '23505']);
 const MAX_ATTEMPTS = 8;
 
 interface KnownRow {
