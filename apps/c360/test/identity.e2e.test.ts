@@ -33,6 +33,16 @@ describe('identity resolution: one customer across channels (the whole service o
     return events.filter((e) => e.type === 'IdentityLinked' && (e.data as { value: string }).value === value).length;
   }
 
+  /** How many of these e-mails the index holds, and how many customers own them. */
+  async function emailOwners(emails: string[]): Promise<{ n: number; customers: number }> {
+    const rows = await harness.db.query(
+      `SELECT count(*)::int AS n, count(DISTINCT customer_id)::int AS customers FROM c360_identifiers
+        WHERE kind = 'email' AND value = ANY($1)`,
+      [emails],
+    );
+    return rows.rows[0];
+  }
+
   async function lookup(query: string): Promise<string> {
     return ((await get(`/v1/customers?${query}`).expect(200)).body as { customerId: string }).customerId;
   }
@@ -279,12 +289,7 @@ describe('identity resolution: one customer across channels (the whole service o
         }),
       );
       expect(statuses).toEqual(Array.from({ length: 8 }, () => 202));
-      const owners = await harness.db.query(
-        `SELECT count(*)::int AS n, count(DISTINCT customer_id)::int AS customers FROM c360_identifiers
-          WHERE kind = 'email' AND value = ANY($1)`,
-        [emails],
-      );
-      expect(owners.rows[0]).toEqual({ n: 300, customers: 300 });
+      expect(await emailOwners(emails)).toEqual({ n: 300, customers: 300 });
     });
 
     it('batches resolving under locks and batches claiming without them, naming the same new e-mails, all land', async () => {
@@ -309,12 +314,7 @@ describe('identity resolution: one customer across channels (the whole service o
           }),
         );
         expect(statuses).toEqual(Array.from({ length: 8 }, () => 202));
-        const owners = await harness.db.query(
-          `SELECT count(*)::int AS n, count(DISTINCT customer_id)::int AS customers FROM c360_identifiers
-          WHERE kind = 'email' AND value = ANY($1)`,
-          [emails],
-        );
-        expect(owners.rows[0]).toEqual({ n: 100, customers: 100 });
+        expect(await emailOwners(emails)).toEqual({ n: 100, customers: 100 });
       }
     });
 
