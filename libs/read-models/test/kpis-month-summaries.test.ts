@@ -184,6 +184,29 @@ describe('KPI queries from month summaries', () => {
       }
     }
   });
+
+  // A living customer's lifetime is asOf − first purchase in whole days, floored to the millisecond: first
+  // purchases here fall on every hour and on the last millisecond of a month, so an asOf on either side of
+  // those instants moves some customers by a day (and a churned customer's lifetime, last − first purchase,
+  // has a time of day of its own).
+  const edges = [
+    '2024-06-10T04:59:59.999Z',
+    '2024-06-10T05:00:00.000Z',
+    '2024-06-10T17:00:00.000Z',
+    '2024-06-30T23:59:59.998Z',
+    '2024-06-30T23:59:59.999Z',
+  ].map(Date.parse);
+  it.each(edges)(
+    'counts lifetimes in whole days as the plain reading does at an asOf inside a day (%d)',
+    async (asOf) => {
+      const plain = await historiesFromFacts(dataSource, asOf);
+      for (const by of ['none', 'channel'] as const) {
+        const curves = await survivalAsOf(m(), by, asOf, 365);
+        expect(curves).toEqual(survivalCurves(plain, (h) => (by === 'none' ? 'all' : h.firstChannel), asOf, 365));
+        expect(curves.length).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 /**

@@ -29,7 +29,8 @@ import { DEFAULT_CHURN_AFTER_DAYS } from './kpi-derived-rows.js';
  */
 
 const STEP: Record<KpiPeriod, string> = { month: '1 month', quarter: '3 months', year: '1 year' };
-const CHURN_MS = DEFAULT_CHURN_AFTER_DAYS * DAY_MS;
+/** The default churn threshold as an interval of whole hours (a fixed length, unlike days across DST). */
+const CHURN_HOURS = `${DEFAULT_CHURN_AFTER_DAYS * 24} hours`;
 
 const monthStart = (instant: number) => {
   const d = new Date(instant);
@@ -333,7 +334,10 @@ export async function cohortTalliesFromAggregates(
 /**
  * Lifetimes as of `asOf` for the default threshold, grouped by (group, days, churned): the span holding asOf's
  * last purchase says both whether the customer churned by asOf (its churn instant is before asOf) and, if so,
- * the last purchase (churn instant − 365 days).
+ * the last purchase (churn instant − 365 days). Whole days are read off the difference of two timestamps: it is
+ * never negative here (the first purchase is at or before both asOf and the last purchase), and PostgreSQL
+ * carries its whole 24-hour days into the interval's day field, which is the floor of the difference in days —
+ * the same as flooring the milliseconds, without numeric arithmetic on every span (several times faster).
  */
 export async function lifetimesFromAggregates(
   manager: EntityManager,
@@ -355,14 +359,14 @@ export async function lifetimesFromAggregates(
         : '';
   const rows = (await manager.query(
     `SELECT ${group} AS "group", l.churn_at < $1 AS churned,
-            floor((CASE WHEN l.churn_at < $1 THEN extract(epoch FROM l.churn_at) * 1000 - $3::numeric
-                        ELSE $2::numeric END - extract(epoch FROM l.first_purchase_at) * 1000) / $4::numeric)::int AS days,
+            date_part('day', CASE WHEN l.churn_at < $1 THEN l.churn_at - $3::interval ELSE $1 END
+                                   - l.first_purchase_at)::int AS days,
             count(*)::int AS count
        FROM c360_kpi_customer_lives l ${join}
       WHERE l.started_at <= $1 AND (l.next_started_at IS NULL OR l.next_started_at > $1)
-        AND l.customer_id <> ALL($5::text[])
+        AND l.customer_id <> ALL($2::text[])
       GROUP BY 1, 2, 3`,
-    [new Date(asOf), String(asOf), String(CHURN_MS), String(DAY_MS), except],
+    [new Date(asOf), except, CHURN_HOURS],
   )) as { group: string; churned: boolean; days: number; count: number }[];
   const groups = new Map<string, SurvivalSubject[]>();
   for (const r of rows) {
