@@ -5,20 +5,19 @@ import { CustomerKeys } from './personal-data/customer-keys.js';
 import { ProtectedEventStore } from './personal-data/protected-event-store.js';
 import { PostgresEventStore } from './postgres/postgres-event-store.js';
 
-/**
- * PostgreSQL (the default) on the read-model database, or EventStoreDB at its own URL. With
- * `customerKeysUrl`, personal data is encrypted per customer with keys kept in that PostgreSQL database.
- */
-export type EventStoreModuleOptions = (
+/** Where the events are: PostgreSQL (the default) on the read-model database, or EventStoreDB at its own URL. */
+export type EventStoreAdapterOptions =
   | { adapter?: 'postgres'; connectionString: string; poolSize: number }
-  | { adapter: 'eventstoredb'; connectionString: string }
-) & { customerKeysUrl?: string };
+  | { adapter: 'eventstoredb'; connectionString: string };
 
-/** Injection token of the per-customer keys (`CustomerKeys`), absent when personal data is not protected. */
+/** The service's store: personal data encrypted per customer, with keys in the PostgreSQL database at `customerKeysUrl`. */
+export type EventStoreModuleOptions = EventStoreAdapterOptions & { customerKeysUrl: string };
+
+/** Injection token of the per-customer keys (`CustomerKeys`). */
 export const CUSTOMER_KEYS = Symbol('CUSTOMER_KEYS');
 
 /** The adapter the options name, behind the personal-data protection when `keys` are given. */
-export function openEventStore(options: EventStoreModuleOptions, keys?: CustomerKeys): EventStore {
+export function openEventStore(options: EventStoreAdapterOptions, keys?: CustomerKeys): EventStore {
   const store =
     options.adapter === 'eventstoredb'
       ? new EventStoreDbEventStore({ connectionString: options.connectionString })
@@ -37,12 +36,12 @@ export class EventStoreModule implements OnApplicationShutdown {
       providers: [
         {
           provide: CUSTOMER_KEYS,
-          useFactory: () => (options.customerKeysUrl ? new CustomerKeys(options.customerKeysUrl) : null),
+          useFactory: () => new CustomerKeys(options.customerKeysUrl),
         },
         {
           provide: EVENT_STORE,
           inject: [CUSTOMER_KEYS],
-          useFactory: (keys: CustomerKeys | null) => openEventStore(options, keys ?? undefined),
+          useFactory: (keys: CustomerKeys) => openEventStore(options, keys),
         },
       ],
       exports: [EVENT_STORE, CUSTOMER_KEYS],

@@ -22,11 +22,10 @@ export class ForgetCustomerHandler implements ICommandHandler<ForgetCustomerComm
     private readonly dataSource: DataSource,
     private readonly index: IdentityIndex,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CUSTOMER_KEYS) private readonly keys: CustomerKeys | null,
+    @Inject(CUSTOMER_KEYS) private readonly keys: CustomerKeys,
   ) {}
 
   async execute({ customerId, reason, actor, expectedRevision }: ForgetCustomerCommand): Promise<ForgetOutcome> {
-    if (!this.keys) throw new Error('Personal data is not protected by customer keys here: nothing to forget with');
     const rootId = await this.index.rootOf(customerId);
     if (rootId === undefined) throw new CustomerNotFound(customerId);
     if (expectedRevision !== undefined) {
@@ -46,10 +45,6 @@ export class ForgetCustomerHandler implements ICommandHandler<ForgetCustomerComm
     await this.store.appendMany(
       toStreamWrites(members.map((id) => forgetEvent(id, reason, { occurredAt: forgottenAt, actor }))),
     );
-    // The destroyed keys' old row versions stay in the table's pages until vacuumed.
-    await this.dataSource.query('VACUUM c360_customer_keys').catch((error: Error) => {
-      this.logger.warn({ msg: 'could not vacuum the customer keys; autovacuum will', error: error.message });
-    });
     this.logger.log({ msg: 'customer forgotten', customers: members.length });
     return { customerId: rootId, forgotten: members, reason, forgottenAt };
   }
