@@ -13,3 +13,4 @@ export * from './personal-data/customer-keys.js';
 export * from './personal-data/customer-keys.migration.js';
 export * from './personal-data/protected-event-store.js';
 export * from './postgres/hash-in-append.migration.js';
+export { pollAll } from './poll-all.js';

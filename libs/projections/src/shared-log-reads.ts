@@ -1,4 +1,11 @@
-import type { EventStore, GlobalPosition, RecordedEvent, Subscription } from '@c360/event-store';
+import {
+  pollAll,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '@c360/event-store';
 
 /**
  * One read of the log for every projection at the same place in it: the projections of a projector run
@@ -36,60 +43,7 @@ export class SharedLogReads {
   }
 
   /** Catch-up from `after`, then live, as `EventStore.subscribeToAll`, with the reads shared. */
-  subscribe(
-    handler: (events: RecordedEvent[]) => Promise<void>,
-    options: {
-      after: GlobalPosition;
-      maxCount: number;
-      idleDelayMs: number;
-      onCaughtUp?: () => void;
-      onReadError?: (error: unknown, attempt: number) => void;
-    },
-  ): Subscription {
-    let stopped = false;
-    let wake: (() => void) | undefined;
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    const run = async () => {
-      let after = options.after;
-      let failures = 0;
-      while (!stopped) {
-        let events: RecordedEvent[];
-        try {
-          events = await this.read(after, options.maxCount);
-          failures = 0;
-        } catch (error) {
-          failures++;
-          options.onReadError?.(error, failures);
-          await sleep(Math.min(100 * 2 ** failures, 5000));
-          continue;
-        }
-        if (stopped) break;
-        if (events.length > 0) {
-          await handler(events);
-          after = events[events.length - 1]!.position;
-        }
-        if (events.length < options.maxCount) {
-          options.onCaughtUp?.();
-          await sleep(options.idleDelayMs);
-        }
-      }
-    };
-    const closed = run();
-    closed.catch(() => undefined);
-    return {
-      closed,
-      stop: async () => {
-        stopped = true;
-        wake?.();
-        await closed.catch(() => undefined);
-      },
-    };
+  subscribe(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions): Subscription {
+    return pollAll((after, maxCount) => this.read(after, maxCount), handler, options);
   }
 }

@@ -42,6 +42,7 @@ import {
   toEventData,
   toRecordedEvent,
 } from './eventstoredb-event.mapping.js';
+import { sleep } from '../poll-all.js';
 
 const DEFAULT_PAGE = 1000;
 /** Raw `$all` records read per round trip when looking for our events among EventStoreDB's own. */
@@ -59,19 +60,6 @@ export interface EventStoreDbEventStoreOptions {
 /** The subscription's handler failed: the subscription ends with its error instead of resubscribing. */
 class HandlerFailed {
   constructor(readonly error: unknown) {}
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 async function collect<E>(read: AsyncIterable<E>): Promise<E[]> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { InvalidPosition, StreamRevisionConflict } from '../event-store.errors.js';
+import { pollAll } from '../poll-all.js';
 import {
   START,
   type AppendResult,
@@ -75,19 +76,6 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 
 const EVENT_COLUMNS =
   'sequence, transaction_id, stream_id, stream_revision, event_id, type, data, metadata, recorded_at';
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export interface PostgresEventStoreOptions {
   connectionString: string;
@@ -226,43 +214,10 @@ export class PostgresEventStore implements EventStore {
 
   subscribeToAll(handler: (events: RecordedEvent[]) => Promise<void>, options: SubscribeOptions = {}): Subscription {
     const abort = new AbortController();
-    const pageSize = options.maxCount ?? DEFAULT_PAGE;
-    const idleDelayMs = options.idleDelayMs ?? 50;
-    let after = options.after ?? START;
-    const run = async () => {
-      let failures = 0;
-      while (!abort.signal.aborted) {
-        let events: RecordedEvent[];
-        try {
-          events = await this.readAll({ after, maxCount: pageSize });
-          failures = 0;
-        } catch (error) {
-          failures++;
-          options.onReadError?.(error, failures);
-          await sleep(Math.min(100 * 2 ** failures, 5000), abort.signal);
-          continue;
-        }
-        if (events.length > 0) {
-          await handler(events);
-          after = events[events.length - 1]!.position;
-        }
-        if (events.length < pageSize) {
-          options.onCaughtUp?.();
-          await sleep(idleDelayMs, abort.signal);
-        }
-      }
-    };
-    const closed = run();
-    closed.catch(() => undefined);
+    const subscription = pollAll((after, maxCount) => this.readAll({ after, maxCount }), handler, options, abort);
     this.subscriptions.add(abort);
-    void closed.finally(() => this.subscriptions.delete(abort)).catch(() => undefined);
-    return {
-      closed,
-      stop: async () => {
-        abort.abort();
-        await closed.catch(() => undefined);
-      },
-    };
+    void subscription.closed.finally(() => this.subscriptions.delete(abort)).catch(() => undefined);
+    return subscription;
   }
 
   comparePositions(a: GlobalPosition, b: GlobalPosition): number {
