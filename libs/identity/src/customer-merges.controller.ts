@@ -23,15 +23,20 @@ class MergeRequestDto {
   reason: string;
 }
 
+/** A reason kept in the histories: a sentence, not a blank. */
+function reasonProblem(reason: unknown): FieldProblem | undefined {
+  if (typeof reason === 'string' && reason.trim().length >= 3 && reason.length <= 1000) return undefined;
+  return { field: 'reason', reason: 'reason must say why, in 3 to 1000 characters' };
+}
+
 function validate(body: unknown): { mergedCustomerId: string; reason: string } {
   const { mergedCustomerId, reason } = (body ?? {}) as Record<string, unknown>;
   const errors: FieldProblem[] = [];
   if (typeof mergedCustomerId !== 'string' || mergedCustomerId.trim() === '' || mergedCustomerId.length > 200) {
     errors.push({ field: 'mergedCustomerId', reason: 'mergedCustomerId must be a customer id' });
   }
-  if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 1000) {
-    errors.push({ field: 'reason', reason: 'reason must say why, in 3 to 1000 characters' });
-  }
+  const problem = reasonProblem(reason);
+  if (problem) errors.push(problem);
   if (errors.length) throw ApiError.validation(errors, 'merge request');
   return { mergedCustomerId: (mergedCustomerId as string).trim(), reason: (reason as string).trim() };
 }
@@ -143,14 +148,10 @@ export class CustomerErasureController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<ForgetOutcome> {
     const { reason } = (body ?? {}) as { reason?: unknown };
-    if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 1000) {
-      throw ApiError.validation(
-        [{ field: 'reason', reason: 'reason must say why, in 3 to 1000 characters' }],
-        'forget request',
-      );
-    }
+    const problem = reasonProblem(reason);
+    if (problem) throw ApiError.validation([problem], 'forget request');
     return this.commandBus.execute(
-      new ForgetCustomerCommand(id, reason.trim(), { kind: 'agent', id: principal.keyId }, parseIfMatch(ifMatch)),
+      new ForgetCustomerCommand(id, (reason as string).trim(), actorOf(principal), parseIfMatch(ifMatch)),
     );
   }
 }

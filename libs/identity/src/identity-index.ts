@@ -55,14 +55,13 @@ async function withoutForgotten(
   known: Map<string, KnownIdentifier>,
   resolve: (live: IdentityRequest[]) => Promise<ResolvedIdentity[]>,
 ): Promise<ResolvedIdentity[]> {
-  const forgottenOwner = (r: IdentityRequest) =>
-    r.identifiers.map((i) => known.get(identifierKey(i))).find((k) => k?.forgotten);
-  if (!batch.some(forgottenOwner)) return resolve(batch);
-  const live = batch.filter((r) => !forgottenOwner(r));
+  const owners = batch.map((r) => r.identifiers.map((i) => known.get(identifierKey(i))).find((k) => k?.forgotten));
+  if (owners.every((o) => o === undefined)) return resolve(batch);
+  const live = batch.filter((_, i) => owners[i] === undefined);
   const resolved = live.length > 0 ? await resolve(live) : [];
   let next = 0;
-  return batch.map((r) => {
-    const owner = forgottenOwner(r);
+  return batch.map((_, i) => {
+    const owner = owners[i];
     if (!owner) return resolved[next++]!;
     const { customerId, rootId } = owner;
     return {
@@ -167,10 +166,7 @@ export class IdentityIndex {
   }
 
   async rootOf(customerId: string): Promise<string | undefined> {
-    const rows = (await this.dataSource.query('SELECT root_id FROM c360_customers WHERE customer_id = $1', [
-      customerId,
-    ])) as { root_id: string }[];
-    return rows[0]?.root_id;
+    return (await this.customer(customerId))?.rootId;
   }
 
   /** Every customer shown as this root: itself and those merged into it, directly or not. */

@@ -1,4 +1,10 @@
-import { isRefused, type ParsedTouchpoint, type RecordedTouchpoint, type ValidTouchpoint } from '@c360/ingestion';
+import {
+  isRefused,
+  type ParsedTouchpoint,
+  type RecordedTouchpoint,
+  type StoredTouchpoint,
+  type ValidTouchpoint,
+} from '@c360/ingestion';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DeadLetterReason, toDeadLetterRecord, type DeadLetter } from './dead-letter.js';
 
@@ -118,6 +124,19 @@ export class TouchpointIngestor {
       const { valid, validMessages, dead } = this.sort(chunk);
       const keepGoing = () => isRunning() && !isStale();
       try {
+        const recorded = valid.length
+          ? await this.retrying('appending', keepGoing, heartbeat, () => this.hooks.record(valid))
+          : [];
+        // Invalid messages, and those refused after validation (a forgotten customer), before the offset moves.
+        recorded.forEach((r, i) => {
+          if (isRefused(r)) {
+            dead.push({
+              message: validMessages[i]!,
+              reason: DeadLetterReason.CUSTOMER_FORGOTTEN,
+              detail: r.refused.reason,
+            });
+          }
+        });
         if (dead.length > 0) {
           await this.retrying('dead-lettering', keepGoing, heartbeat, () =>
             this.producer.send({
@@ -126,25 +145,6 @@ export class TouchpointIngestor {
               messages: dead.map((d) => toDeadLetterRecord(d, topic, partition)),
             }),
           );
-        }
-        const recorded = valid.length
-          ? await this.retrying('appending', keepGoing, heartbeat, () => this.hooks.record(valid))
-          : [];
-        // Refused after validation (a forgotten customer): dead-lettered before the offset moves past them.
-        const refused: DeadLetter[] = recorded.flatMap((r, i) =>
-          isRefused(r)
-            ? [{ message: validMessages[i]!, reason: DeadLetterReason.CUSTOMER_FORGOTTEN, detail: r.refused.reason }]
-            : [],
-        );
-        if (refused.length > 0) {
-          await this.retrying('dead-lettering', keepGoing, heartbeat, () =>
-            this.producer.send({
-              topic: this.options.dlqTopic,
-              acks: -1,
-              messages: refused.map((d) => toDeadLetterRecord(d, topic, partition)),
-            }),
-          );
-          dead.push(...refused);
         }
         const last = chunk[chunk.length - 1]!.offset;
         await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
@@ -240,8 +240,8 @@ export class TouchpointIngestor {
   }
 
   private count(recorded: RecordedTouchpoint[], dead: DeadLetter[]): void {
-    const stored = recorded.filter((r) => !isRefused(r));
-    const duplicates = stored.filter((r) => !isRefused(r) && r.duplicate).length;
+    const stored = recorded.filter((r): r is StoredTouchpoint => !isRefused(r));
+    const duplicates = stored.filter((r) => r.duplicate).length;
     this.status.stored += stored.length - duplicates;
     this.status.duplicates += duplicates;
     this.status.deadLettered += dead.length;

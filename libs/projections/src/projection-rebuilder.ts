@@ -37,7 +37,7 @@ export interface RebuildOptions {
 }
 
 /** The schema a projection's fresh tables are built in; readers never look there. */
-export function rebuildSchemaOf(projection: string): string {
+function rebuildSchemaOf(projection: string): string {
   return `c360_rebuild_${projection.replace(/[^a-z0-9]/g, '_')}`;
 }
 
