@@ -15,7 +15,9 @@ import {
   type CustomerProfileState,
 } from './customer-profile.js';
 
-export type ChurnLevel = 'low' | 'medium' | 'high';
+/** Lowest first. */
+export const CHURN_LEVELS = ['low', 'medium', 'high'] as const;
+export type ChurnLevel = (typeof CHURN_LEVELS)[number];
 
 export interface ChurnRisk {
   /** 0–100 integer: the churn probability in percent. */

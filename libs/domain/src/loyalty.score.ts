@@ -24,7 +24,9 @@ export interface ScoreComponent {
   explanation: string;
 }
 
-export type LoyaltyTier = 'bronze' | 'silver' | 'gold' | 'platinum';
+/** Lowest first. */
+export const LOYALTY_TIERS = ['bronze', 'silver', 'gold', 'platinum'] as const;
+export type LoyaltyTier = (typeof LOYALTY_TIERS)[number];
 
 export interface LoyaltyScore {
   /** 0–100 integer: the weighted mean of the components. */

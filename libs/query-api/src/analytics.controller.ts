@@ -1,5 +1,5 @@
 import { Roles } from '@c360/access';
-import { CHANNELS } from '@c360/domain';
+import { CHANNELS, CHURN_LEVELS, LOYALTY_TIERS } from '@c360/domain';
 import { ApiError } from '@c360/http';
 import { distributionOf, findCampaignCandidates, rankCustomers, type RankedCustomer } from '@c360/read-models';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
@@ -9,8 +9,6 @@ import { DataSource } from 'typeorm';
 import { sendCsv, wantsCsv } from './csv.js';
 import { oneOf, page, paging } from './paging.js';
 
-const TIERS = ['bronze', 'silver', 'gold', 'platinum'] as const;
-const LEVELS = ['low', 'medium', 'high'] as const;
 const RANKED_COLUMNS: (keyof RankedCustomer)[] = [
   'customerId',
   'loyaltyScore',
@@ -54,7 +52,7 @@ export class AnalyticsController {
   @Get('top')
   @ApiOperation({ summary: 'Top customers by loyalty score or by lifetime spend (CSV with Accept: text/csv)' })
   @ApiQuery({ name: 'by', enum: ['loyalty', 'value'], required: false })
-  @ApiQuery({ name: 'tier', enum: TIERS, required: false })
+  @ApiQuery({ name: 'tier', enum: LOYALTY_TIERS, required: false })
   @ApiQuery({ name: 'channel', enum: CHANNELS, required: false, description: 'Main channel of the customer' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
@@ -68,7 +66,7 @@ export class AnalyticsController {
     const { limit, offset } = paging(query);
     const rows = await rankCustomers(this.dataSource.manager, {
       by,
-      tier: oneOf(query, 'tier', TIERS),
+      tier: oneOf(query, 'tier', LOYALTY_TIERS),
       mainChannel: oneOf(query, 'channel', CHANNELS),
       limit,
       offset,
@@ -78,8 +76,8 @@ export class AnalyticsController {
 
   @Get('churn-risk')
   @ApiOperation({ summary: 'Buyers most at risk of leaving, with the reasons (CSV with Accept: text/csv)' })
-  @ApiQuery({ name: 'level', enum: LEVELS, required: false, description: 'Default: high and medium alike' })
-  @ApiQuery({ name: 'tier', enum: TIERS, required: false })
+  @ApiQuery({ name: 'level', enum: CHURN_LEVELS, required: false, description: 'Default: high and medium alike' })
+  @ApiQuery({ name: 'tier', enum: LOYALTY_TIERS, required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
   @ApiOkResponse({ description: '{items: [{customerId, churnRisk, churnLevel, churnReasons, …}], nextOffset}' })
@@ -91,8 +89,8 @@ export class AnalyticsController {
     const { limit, offset } = paging(query);
     const rows = await rankCustomers(this.dataSource.manager, {
       by: 'churn-risk',
-      churnLevel: oneOf(query, 'level', LEVELS),
-      tier: oneOf(query, 'tier', TIERS),
+      churnLevel: oneOf(query, 'level', CHURN_LEVELS),
+      tier: oneOf(query, 'tier', LOYALTY_TIERS),
       buyersOnly: true,
       limit,
       offset,

@@ -34,9 +34,9 @@ import { shownCustomer } from './customer-resolution.js';
 
 /** The 360 view an agent reads: who the customer is, what they did, how they stand. */
 export function profileView(profile: CustomerProfileState, streams: string[], now: Date) {
-  const value = customerValue(profile, now, BASE_CURRENCY);
-  const loyalty = loyaltyScore(profile, now);
   const churn = churnRisk(profile, now);
+  const value = customerValue(profile, now, BASE_CURRENCY, { churn });
+  const loyalty = loyaltyScore(profile, now);
   return {
     customerId: profile.customerId,
     /** Customers merged into this one: their histories are part of this view. */
@@ -143,10 +143,11 @@ export class CustomerProfileController {
   ): Promise<{ customerId: string; churnRisk: ChurnRisk; value: CustomerValue }> {
     const { profile } = await this.profileOf(customerId, request, response);
     const now = this.clock();
+    const churn = churnRisk(profile, now);
     return {
       customerId: profile.customerId,
-      churnRisk: churnRisk(profile, now),
-      value: customerValue(profile, now, BASE_CURRENCY),
+      churnRisk: churn,
+      value: customerValue(profile, now, BASE_CURRENCY, { churn }),
     };
   }
 

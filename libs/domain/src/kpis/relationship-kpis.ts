@@ -202,14 +202,6 @@ export function lifetimeSummaryOf(subjects: SurvivalSubject[]): LifetimeSummary 
   };
 }
 
-export function lifetimeSummary(
-  histories: CustomerHistory[],
-  asOf: number,
-  churnAfterDays: number,
-): LifetimeSummary & { points: SurvivalPoint[] } {
-  return lifetimeSummaryOf(lifetimeSubjects(histories, asOf, churnAfterDays));
-}
-
 /** Spend spread evenly over its days, so a period gets the share of each spend that falls in it. */
 function spendIn(spend: SpendFact[], start: number, end: number): Map<string, number> {
   const byChannel = new Map<string, number>();

@@ -1,5 +1,10 @@
-import { combineProfiles, emptyCustomerProfile, evolveCustomerProfile, type CustomerProfileState } from '@c360/domain';
-import { CUSTOMER_STREAM_PREFIX } from '@c360/domain';
+import {
+  combineProfiles,
+  CUSTOMER_STREAM_PREFIX,
+  emptyCustomerProfile,
+  evolveCustomerProfile,
+  type CustomerProfileState,
+} from '@c360/domain';
 import type { RecordedEvent } from '@c360/event-store';
 import { forgottenIn, ofForgottenCustomer, type Projection } from '@c360/projections';
 import { Inject, Injectable } from '@nestjs/common';

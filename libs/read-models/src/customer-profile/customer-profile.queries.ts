@@ -1,4 +1,4 @@
-import { combineProfiles, emptyCustomerProfile, type CustomerProfileState } from '@c360/domain';
+import { combineProfiles, emptyCustomerProfile, LOYALTY_TIERS, type CustomerProfileState } from '@c360/domain';
 import type { EntityManager } from 'typeorm';
 import { profilePartsOf, type CustomerScoreRow } from './customer-scores.js';
 
@@ -92,7 +92,8 @@ export async function distributionOf(manager: EntityManager, by: 'tier' | 'chann
   if (by === 'tier') {
     const rows = (await manager.query(
       `SELECT tier AS bucket, count(*) AS customers FROM c360_customer_scores GROUP BY tier
-        ORDER BY array_position(ARRAY['platinum', 'gold', 'silver', 'bronze'], tier)`,
+        ORDER BY array_position($1::text[], tier)`,
+      [[...LOYALTY_TIERS].reverse()],
     )) as { bucket: string; customers: string }[];
     return rows.map((r) => ({ bucket: r.bucket, customers: Number(r.customers), share: share(Number(r.customers)) }));
   }

@@ -32,7 +32,8 @@ const STEP: Record<KpiPeriod, string> = { month: '1 month', quarter: '3 months',
 /** The default churn threshold as an interval of whole hours (a fixed length, unlike days across DST). */
 const CHURN_HOURS = `${DEFAULT_CHURN_AFTER_DAYS * 24} hours`;
 
-const monthStart = (instant: number) => {
+/** ms of the start of the UTC month of an instant. */
+export const monthStart = (instant: number) => {
   const d = new Date(instant);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 };
@@ -58,7 +59,7 @@ export async function mergedStreams(manager: EntityManager): Promise<string[]> {
   return rows.map((r) => r.stream);
 }
 
-/** Active, new, retained, revenue and margin per period, and alive/churned for the default threshold. */
+/** Active, new, retained, revenue and margin per period, and alive/churned, for the default threshold only. */
 export async function periodTalliesFromAggregates(
   manager: EntityManager,
   window: KpiWindow,
@@ -144,90 +145,84 @@ export async function periodTalliesFromAggregates(
     // alive at t = spans started before t − spans churned before t (a stream's spans are disjoint); t is a period
     // start, so a whole month of the span totals is before t or not. The streams left out are taken away using
     // their own spans
-    window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
-      ? (manager.query(
-          `SELECT at, sum(n)::int AS n, kind
-             FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n, 'start' AS kind
-                     FROM c360_kpi_span_months WHERE started_month < $2::date GROUP BY 1
-                   UNION ALL
-                   SELECT ${periodOfMonth('churn_month')}, sum(spans), 'churn'
-                     FROM c360_kpi_span_months WHERE churn_month < $2::date GROUP BY 1
-                   UNION ALL
-                   SELECT ${periodOf('started_at')}, -count(*), 'start'
-                     FROM c360_kpi_customer_lives WHERE started_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1
-                   UNION ALL
-                   SELECT ${periodOf('churn_at')}, -count(*), 'churn'
-                     FROM c360_kpi_customer_lives WHERE churn_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1) x
-            GROUP BY 1, 3`,
-          [period, isoDate(lastStart), date(lastStart), except],
-        ) as Promise<{ at: number; n: number; kind: 'start' | 'churn' }[]>)
-      : Promise.resolve([]),
+    manager.query(
+      `SELECT at, sum(n)::int AS n, kind
+         FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n, 'start' AS kind
+                 FROM c360_kpi_span_months WHERE started_month < $2::date GROUP BY 1
+               UNION ALL
+               SELECT ${periodOfMonth('churn_month')}, sum(spans), 'churn'
+                 FROM c360_kpi_span_months WHERE churn_month < $2::date GROUP BY 1
+               UNION ALL
+               SELECT ${periodOf('started_at')}, -count(*), 'start'
+                 FROM c360_kpi_customer_lives WHERE started_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1
+               UNION ALL
+               SELECT ${periodOf('churn_at')}, -count(*), 'churn'
+                 FROM c360_kpi_customer_lives WHERE churn_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1) x
+        GROUP BY 1, 3`,
+      [period, isoDate(lastStart), date(lastStart), except],
+    ) as Promise<{ at: number; n: number; kind: 'start' | 'churn' }[]>,
     // churned in P: a span alive at P's start ends in P (before asOf, if sooner): from the span totals for whole
     // months before asOf's month (the period's start is a month start, so the start month says whether the span
     // started before it; the streams left out are taken away using their own spans), from the spans for asOf's
     // month ...
-    window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
-      ? (manager.query(
-          `SELECT at, sum(n)::int AS n
-             FROM (SELECT ${periodOfMonth('churn_month')} AS at, sum(spans) AS n
-                     FROM c360_kpi_span_months
-                    WHERE churn_month >= $2::date AND churn_month < $3::date
-                      AND started_month < ${monthPeriod('churn_month')}
-                    GROUP BY 1
-                   UNION ALL
-                   SELECT ${periodOf('churn_at')}, count(*)
-                     FROM c360_kpi_customer_lives
-                    WHERE churn_at >= $4 AND churn_at < $5 AND customer_id <> ALL($7::text[])
-                      AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-                    GROUP BY 1
-                   UNION ALL
-                   SELECT ${periodOf('churn_at')}, -count(*)
-                     FROM c360_kpi_customer_lives
-                    WHERE churn_at >= $6 AND churn_at < $4 AND customer_id = ANY($7::text[])
-                      AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-                    GROUP BY 1) x
-            GROUP BY 1`,
-          [period, isoDate(start1), isoDate(wholeEnd), date(wholeEnd), date(Math.min(hi, asOf)), date(start1), except],
-        ) as Promise<{ at: number; n: number }[]>)
-      : Promise.resolve([]),
+    manager.query(
+      `SELECT at, sum(n)::int AS n
+         FROM (SELECT ${periodOfMonth('churn_month')} AS at, sum(spans) AS n
+                 FROM c360_kpi_span_months
+                WHERE churn_month >= $2::date AND churn_month < $3::date
+                  AND started_month < ${monthPeriod('churn_month')}
+                GROUP BY 1
+               UNION ALL
+               SELECT ${periodOf('churn_at')}, count(*)
+                 FROM c360_kpi_customer_lives
+                WHERE churn_at >= $4 AND churn_at < $5 AND customer_id <> ALL($7::text[])
+                  AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                GROUP BY 1
+               UNION ALL
+               SELECT ${periodOf('churn_at')}, -count(*)
+                 FROM c360_kpi_customer_lives
+                WHERE churn_at >= $6 AND churn_at < $4 AND customer_id = ANY($7::text[])
+                  AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                GROUP BY 1) x
+        GROUP BY 1`,
+      [period, isoDate(start1), isoDate(wholeEnd), date(wholeEnd), date(Math.min(hi, asOf)), date(start1), except],
+    ) as Promise<{ at: number; n: number }[]>,
     // ... unless a later span of the customer (a comeback in P) covers P's end (or asOf): for the periods that end
     // by asOf, from the comeback totals (a comeback span counted at each month start an earlier span covered);
     // for asOf's own period from the spans, and the streams left out taken away using their own spans
-    window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
-      ? (manager.query(
-          `SELECT at, sum(n)::int AS n
-             FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n
-                     FROM c360_kpi_comeback_months
-                    WHERE started_month >= $7::date AND started_month < $8::date
-                      AND covered_month = ${monthPeriod('started_month')}
-                      AND churn_month >= ${monthPeriod('started_month')} + $6::interval
-                    GROUP BY 1
-                   UNION ALL
-                   SELECT ${periodOf('j.started_at')}, sum(CASE WHEN j.started_at < $9 THEN -1 ELSE 1 END)
-                     FROM c360_kpi_customer_lives j
-                     JOIN c360_kpi_customer_lives k ON k.customer_id = j.customer_id
-                    WHERE j.started_at > j.first_purchase_at AND j.started_at >= $2 AND j.started_at < $3
-                      AND j.started_at <= $4
-                      AND ((j.started_at < $9 AND j.customer_id = ANY($5::text[]))
-                           OR (j.started_at >= $9 AND j.customer_id <> ALL($5::text[])))
-                      AND j.churn_at >= least((date_trunc($1, j.started_at AT TIME ZONE 'UTC') + $6::interval) AT TIME ZONE 'UTC', $4)
-                      AND k.started_at < date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-                      AND k.churn_at >= date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-                    GROUP BY 1) x
-            GROUP BY 1`,
-          [
-            period,
-            date(start1),
-            date(hi),
-            date(asOf),
-            except,
-            STEP[period],
-            isoDate(start1),
-            isoDate(wholePeriodsEnd),
-            date(wholePeriodsEnd),
-          ],
-        ) as Promise<{ at: number; n: number }[]>)
-      : Promise.resolve([]),
+    manager.query(
+      `SELECT at, sum(n)::int AS n
+         FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n
+                 FROM c360_kpi_comeback_months
+                WHERE started_month >= $7::date AND started_month < $8::date
+                  AND covered_month = ${monthPeriod('started_month')}
+                  AND churn_month >= ${monthPeriod('started_month')} + $6::interval
+                GROUP BY 1
+               UNION ALL
+               SELECT ${periodOf('j.started_at')}, sum(CASE WHEN j.started_at < $9 THEN -1 ELSE 1 END)
+                 FROM c360_kpi_customer_lives j
+                 JOIN c360_kpi_customer_lives k ON k.customer_id = j.customer_id
+                WHERE j.started_at > j.first_purchase_at AND j.started_at >= $2 AND j.started_at < $3
+                  AND j.started_at <= $4
+                  AND ((j.started_at < $9 AND j.customer_id = ANY($5::text[]))
+                       OR (j.started_at >= $9 AND j.customer_id <> ALL($5::text[])))
+                  AND j.churn_at >= least((date_trunc($1, j.started_at AT TIME ZONE 'UTC') + $6::interval) AT TIME ZONE 'UTC', $4)
+                  AND k.started_at < date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                  AND k.churn_at >= date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                GROUP BY 1) x
+        GROUP BY 1`,
+      [
+        period,
+        date(start1),
+        date(hi),
+        date(asOf),
+        except,
+        STEP[period],
+        isoDate(start1),
+        isoDate(wholePeriodsEnd),
+        date(wholePeriodsEnd),
+      ],
+    ) as Promise<{ at: number; n: number }[]>,
   ]);
   for (const r of months) {
     const i = index(r.at);
@@ -250,7 +245,6 @@ export async function periodTalliesFromAggregates(
     tallies.costedRevenue[i]! += r.costed;
     tallies.cost[i]! += r.cost;
   }
-  if (window.churnAfterDays !== DEFAULT_CHURN_AFTER_DAYS) return tallies;
   for (let i = 1; i <= n; i++) {
     const start = periodStart(firstOrdinal + i - 1, period);
     // spans started (churned) in a period before P's: before P's start

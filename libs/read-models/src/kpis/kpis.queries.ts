@@ -6,6 +6,7 @@ import {
   kpisFromTallies,
   lifetimeSubjects,
   periodTallies,
+  relationshipKpis,
   addServiceImpactTallies,
   serviceImpact,
   serviceImpactFromTallies,
@@ -27,6 +28,7 @@ import {
   cohortTalliesFromAggregates,
   lifetimesFromAggregates,
   mergedStreams,
+  monthStart,
   periodTalliesFromAggregates,
   serviceImpactFromAggregates,
 } from './kpi-aggregates.js';
@@ -44,11 +46,6 @@ const shownFrom = (streams: string[] | undefined, param: string) =>
   streams === undefined
     ? 'c360_customers'
     : `(SELECT customer_id, root_id FROM c360_customers WHERE customer_id = ANY(${param}::text[]))`;
-
-const monthStart = (instant: number) => {
-  const d = new Date(instant);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-};
 
 /**
  * Each customer's purchases and returns up to `asOf`, in time order: whole months before `asOf`'s month as one
@@ -191,44 +188,38 @@ export async function serviceExperiencesAsOf(
  * and lifetime) are counted from their histories, and both counts add up.
  */
 export async function relationshipKpisAsOf(manager: EntityManager, window: KpiWindow): Promise<RelationshipKpis> {
-  const fast = window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS;
-  if (!fast) {
+  if (window.churnAfterDays !== DEFAULT_CHURN_AFTER_DAYS) {
     const [histories, spend] = await Promise.all([
       customerHistoriesAsOf(manager, window.asOf),
       marketingSpendAsOf(manager, window.asOf),
     ]);
+    return relationshipKpis(histories, spend, window);
+  }
+  return inOneSnapshot(manager, async (m) => {
+    const merged = await mergedStreams(m);
+    const tallies = await periodTalliesFromAggregates(m, window, merged);
+    const lifetimes = await lifetimesFromAggregates(m, 'none', window.asOf, merged);
+    const histories = await customerHistoriesAsOf(m, window.asOf, [], merged);
+    const spend = await marketingSpendAsOf(m, window.asOf);
     return kpisFromTallies(
-      periodTallies(histories, window),
-      lifetimeSubjects(histories, window.asOf, window.churnAfterDays),
+      addPeriodTallies(tallies, periodTallies(histories, window)),
+      [...(lifetimes.get('all') ?? []), ...lifetimeSubjects(histories, window.asOf, window.churnAfterDays)],
       spend,
       window,
     );
-  }
-  const merged = await mergedStreams(manager);
-  const [tallies, lifetimes, histories, spend] = await Promise.all([
-    periodTalliesFromAggregates(manager, window, merged),
-    lifetimesFromAggregates(manager, 'none', window.asOf, merged),
-    customerHistoriesAsOf(manager, window.asOf, [], merged),
-    marketingSpendAsOf(manager, window.asOf),
-  ]);
-  return kpisFromTallies(
-    addPeriodTallies(tallies, periodTallies(histories, window)),
-    [...(lifetimes.get('all') ?? []), ...lifetimeSubjects(histories, window.asOf, window.churnAfterDays)],
-    spend,
-    window,
-  );
+  });
 }
 
 export async function cohortsAsOf(
   manager: EntityManager,
   window: Pick<KpiWindow, 'period' | 'from' | 'to' | 'asOf'>,
 ): Promise<Cohort[]> {
-  const merged = await mergedStreams(manager);
-  const [tallies, histories] = await Promise.all([
-    cohortTalliesFromAggregates(manager, window, merged),
-    customerHistoriesAsOf(manager, window.asOf, [], merged),
-  ]);
-  return cohortsFromTallies(cohortTallies(histories, window, tallies), window.period);
+  return inOneSnapshot(manager, async (m) => {
+    const merged = await mergedStreams(m);
+    const tallies = await cohortTalliesFromAggregates(m, window, merged);
+    const histories = await customerHistoriesAsOf(m, window.asOf, [], merged);
+    return cohortsFromTallies(cohortTallies(histories, window, tallies), window.period);
+  });
 }
 
 export const SURVIVAL_GROUPINGS = ['none', 'tier', 'channel'] as const;
@@ -244,23 +235,22 @@ export async function survivalAsOf(
   asOf: number,
   churnAfterDays: number,
 ): Promise<SurvivalGroup[]> {
-  const fast = churnAfterDays === DEFAULT_CHURN_AFTER_DAYS;
-  const merged = fast ? await mergedStreams(manager) : undefined;
-  const [groups, histories] = await Promise.all([
-    merged ? lifetimesFromAggregates(manager, by, asOf, merged) : undefined,
-    customerHistoriesAsOf(manager, asOf, [], merged),
-  ]);
-  const tiers =
-    by === 'tier' && histories.length > 0
-      ? ((await manager.query(
-          'SELECT customer_id, tier FROM c360_customer_scores WHERE customer_id = ANY($1::text[])',
-          [histories.map((h) => h.customerId)],
-        )) as { customer_id: string; tier: string }[])
-      : [];
-  const tierOf = new Map(tiers.map((t) => [t.customer_id, t.tier]));
-  const groupOf = (h: CustomerHistory) =>
-    by === 'none' ? 'all' : by === 'channel' ? h.firstChannel : tierOf.get(h.customerId);
-  return survivalCurvesOf(survivalSubjects(histories, groupOf, asOf, churnAfterDays, groups));
+  const read = async (m: EntityManager, merged?: string[]) => {
+    const groups = merged ? await lifetimesFromAggregates(m, by, asOf, merged) : undefined;
+    const histories = await customerHistoriesAsOf(m, asOf, [], merged);
+    const tiers =
+      by === 'tier' && histories.length > 0
+        ? ((await m.query('SELECT customer_id, tier FROM c360_customer_scores WHERE customer_id = ANY($1::text[])', [
+            histories.map((h) => h.customerId),
+          ])) as { customer_id: string; tier: string }[])
+        : [];
+    const tierOf = new Map(tiers.map((t) => [t.customer_id, t.tier]));
+    const groupOf = (h: CustomerHistory) =>
+      by === 'none' ? 'all' : by === 'channel' ? h.firstChannel : tierOf.get(h.customerId);
+    return survivalCurvesOf(survivalSubjects(histories, groupOf, asOf, churnAfterDays, groups));
+  };
+  if (churnAfterDays !== DEFAULT_CHURN_AFTER_DAYS) return read(manager);
+  return inOneSnapshot(manager, async (m) => read(m, await mergedStreams(m)));
 }
 
 /**
