@@ -175,15 +175,23 @@ describe('audit and replay: history, time travel, upcasting, rebuilds (the whole
     const seen: number[] = [];
     await post('/v1/projections/timeline/rebuild?restart=true', {}).expect(202);
     await post('/v1/projections/timeline/rebuild', {}).expect(409);
-    let state = '';
-    while (state !== 'done') {
-      seen.push((await get(`/v1/customers/${watched}/timeline?limit=100`).expect(200)).body.items.length);
-      const projections = (await get('/v1/projections').expect(200)).body.projections;
-      const timeline = projections.find((p: { name: string }) => p.name === 'timeline');
-      state = timeline.rebuild?.state ?? '';
-      expect(state).not.toBe('failed');
+    try {
+      await eventually(
+        async () => {
+          seen.push((await get(`/v1/customers/${watched}/timeline?limit=100`).expect(200)).body.items.length);
+          const projections = (await get('/v1/projections').expect(200)).body.projections;
+          const timeline = projections.find((p: { name: string }) => p.name === 'timeline');
+          const state: string = timeline.rebuild?.state ?? '';
+          expect(state).not.toBe('failed');
+          return state;
+        },
+        (state) => state === 'done',
+        { what: 'the timeline rebuild to finish', timeoutMs: 60000 },
+      );
+    } finally {
+      // a writer left running would keep the service busy after a failed wait
+      writing = false;
     }
-    writing = false;
     await writer;
     expect(written).toBeGreaterThan(0);
     expect(seen.length).toBeGreaterThan(1);

@@ -3,10 +3,7 @@
 // system; afterwards the event store must hold exactly the touchpoints that were accepted.
 //
 // The fast-check seed is printed when the file starts; replay a run with FUZZ_SEED=<seed>.
-import { loadConfig } from '@c360/config';
 import {
-  createTestDatabase,
-  type TestDatabase,
   fuzzRun,
   isObj,
   jsonCase,
@@ -19,9 +16,8 @@ import {
   type Obj,
 } from '@c360/testing';
 import fc from 'fast-check';
-import pg from 'pg';
-import request from 'supertest';
-import { startService, type StartedService } from '../src/bootstrap.js';
+import type request from 'supertest';
+import { ServiceHarness } from './service-harness.js';
 
 // ---- the service under fuzz ----
 
@@ -93,9 +89,7 @@ const batchCase: fc.Arbitrary<BatchCase> = fc.oneof(
 );
 
 describe('ingestion over HTTP under fuzzing (the whole service)', () => {
-  let database: TestDatabase;
-  let service: StartedService;
-  let db: pg.Client;
+  const harness = new ServiceHarness(API_KEY);
 
   /** Every touchpointId sent, valid or not by construction; and those the service said it stored. */
   const sent = new Map<string, { valid: boolean; label: string }>();
@@ -106,7 +100,7 @@ describe('ingestion over HTTP under fuzzing (the whole service)', () => {
   };
 
   const post = (path: string, raw: string) =>
-    request(service.url).post(path).set('x-api-key', API_KEY).set('content-type', 'application/json').send(raw);
+    harness.http().post(path).set('x-api-key', API_KEY).set('content-type', 'application/json').send(raw);
 
   function expectStatus(response: request.Response, status: number): void {
     if (response.status !== status) {
@@ -164,16 +158,10 @@ describe('ingestion over HTTP under fuzzing (the whole service)', () => {
 
   beforeAll(async () => {
     console.info(`ingestion fuzz: fast-check seed ${SEED} (replay with FUZZ_SEED=${SEED}), touchpointIds ${RUN}-*`);
-    database = await createTestDatabase();
-    const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', API_KEY, LOG_LEVEL: 'silent' });
-    service = await startService(config);
-    db = new pg.Client({ connectionString: database.url });
-    await db.connect();
+    await harness.start();
   });
   afterAll(async () => {
-    await db?.end();
-    await service?.stop();
-    await database?.drop();
+    await harness.stop();
   });
 
   it(
@@ -247,7 +235,7 @@ describe('ingestion over HTTP under fuzzing (the whole service)', () => {
   );
 
   it('holds in the event store exactly the touchpoints it accepted: every valid one, no invalid one', async () => {
-    const { rows } = await db.query<{ id: string | null }>(
+    const { rows } = await harness.db.query<{ id: string | null }>(
       `SELECT metadata->>'touchpointId' AS id FROM c360_events
         WHERE type NOT IN ('IdentityLinked', 'CustomersMerged', 'CustomersUnmerged')`,
     );
@@ -271,7 +259,7 @@ describe('ingestion over HTTP under fuzzing (the whole service)', () => {
   });
 
   it('is still healthy after the fuzzing', async () => {
-    const health = await request(service.url).get('/health').expect(200);
+    const health = await harness.http().get('/health').expect(200);
     const stuck = (health.body.projections as { name: string; lastError?: string }[]).filter((p) => p.lastError);
     expect(stuck).toEqual([]);
     expect(health.body).toMatchObject({ status: 'ok', database: 'up' });

@@ -20,12 +20,8 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
     await harness.stop();
   });
 
-  async function recordAll(bodies: Record<string, unknown>[]): Promise<void> {
-    const response = await post('/v1/touchpoints/batch', { touchpoints: bodies }).expect(202);
-    expect(response.body.rejected).toBe(0);
-  }
+  const recordAll = (bodies: Record<string, unknown>[]) => harness.recordAll(bodies);
 
-  /** Waits until every projection has read every event stored so far. */
   const purchase = (customerId: string, days: number, sku: string, price: number, extra = {}) =>
     aPurchase({
       customer: { customerId },
@@ -291,14 +287,7 @@ describe('the 360 profile, scores, cross-sell and analytics (the whole service o
     const live = await snapshot();
     expect(live.profiles.length).toBeGreaterThan(10);
 
-    await harness.restart(async () => {
-      await harness.db.query(
-        `TRUNCATE c360_timeline, c360_touchpoint_counts, c360_customer_profiles, c360_customer_scores,
-                c360_cross_sell_holdings, c360_cross_sell_pairs, c360_cross_sell_products, c360_cross_sell_totals,
-                c360_cross_sell_marketing_consents, c360_kpi_purchases, c360_kpi_sku_prices, c360_kpi_first_touchpoints,
-                c360_kpi_complaints, c360_kpi_nps, c360_kpi_marketing_spend, c360_projection_checkpoints`,
-      );
-    });
+    await harness.replayFromFirstEvent();
     await harness.caughtUp();
     expect(await snapshot()).toEqual(live);
   });

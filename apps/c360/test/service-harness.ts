@@ -44,15 +44,30 @@ export class ServiceHarness {
     return request(this.service.url);
   }
 
-  get(path: string) {
-    return this.http().get(path).set('x-api-key', this.apiKey);
+  /** A GET with the harness's key, or with `apiKey` (e.g. a key of a narrower role). */
+  get(path: string, apiKey = this.apiKey) {
+    return this.http().get(path).set('x-api-key', apiKey);
   }
 
-  post(path: string, body: unknown) {
+  post(path: string, body: unknown, apiKey = this.apiKey) {
     return this.http()
       .post(path)
-      .set('x-api-key', this.apiKey)
+      .set('x-api-key', apiKey)
       .send(body as object);
+  }
+
+  /** Records touchpoints in one batch, every one accepted. */
+  async recordAll(bodies: Record<string, unknown>[]): Promise<void> {
+    const response = await this.post('/v1/touchpoints/batch', { touchpoints: bodies }).expect(202);
+    expect(response.body.rejected).toBe(0);
+  }
+
+  /** Restarts on emptied read models: every projection's tables and checkpoints, so each replays the whole log. */
+  async replayFromFirstEvent(): Promise<void> {
+    const tables = READ_MODEL_PROJECTIONS.flatMap((P) => this.service.app.get(P).tables);
+    await this.restart(async () => {
+      await this.db.query(`TRUNCATE ${[...tables, 'c360_projection_checkpoints'].join(', ')}`);
+    });
   }
 
   /** Waits until every projection (not a rebuild's own checkpoint) has read every stored event. */

@@ -1,44 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@c360/config';
-import { aCall, aPageView, aPurchase, createTestDatabase, eventually, type TestDatabase } from '@c360/testing';
-import pg from 'pg';
-import request from 'supertest';
-import { startService, type StartedService } from '../src/bootstrap.js';
+import { aCall, aPageView, aPurchase, eventually } from '@c360/testing';
+import { ServiceHarness } from './service-harness.js';
 
 const API_KEY = 'e2e-test-key-0123456789';
 
 describe('touchpoints in, timeline out (the whole service over HTTP)', () => {
-  let database: TestDatabase;
-  let service: StartedService;
-  let db: pg.Client;
-  const http = () => request(service.url);
-  const post = (path: string, body: unknown) =>
-    http()
-      .post(path)
-      .set('x-api-key', API_KEY)
-      .send(body as object);
-  const get = (path: string) => http().get(path).set('x-api-key', API_KEY);
+  const harness = new ServiceHarness(API_KEY);
+  const http = () => harness.http();
+  const post = (path: string, body: unknown) => harness.post(path, body);
+  const get = (path: string) => harness.get(path);
   // Touchpoints only: identity events (links, merges) come with them.
   const storedEvents = async () =>
-    Number((await db.query("SELECT count(*) FROM c360_events WHERE metadata ? 'touchpointId'")).rows[0].count);
+    Number((await harness.db.query("SELECT count(*) FROM c360_events WHERE metadata ? 'touchpointId'")).rows[0].count);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      PORT: '0',
-      API_KEY,
-      LOG_LEVEL: 'silent',
-      PROJECTOR_IDLE_DELAY_MS: '5',
-    });
-    service = await startService(config);
-    db = new pg.Client({ connectionString: database.url });
-    await db.connect();
+    await harness.start();
   });
   afterAll(async () => {
-    await db?.end();
-    await service?.stop();
-    await database?.drop();
+    await harness.stop();
   });
 
   interface TimelineBody {

@@ -1,5 +1,14 @@
 import { churnRisk, customerValue } from './churn-risk.score.js';
-import { emptyCustomerProfile, foldCustomerProfile, type ProfileEvent } from './customer-profile.js';
+import {
+  complaintOpened,
+  complaintResolved,
+  lucia,
+  pageViewed,
+  profileOf,
+  purchaseMade,
+  surveyAnswered,
+} from '../test/profile-event.builder.js';
+import { emptyCustomerProfile, type ProfileEvent } from './customer-profile.js';
 
 /* ---------- builders ---------- */
 
@@ -8,66 +17,9 @@ const NOW = new Date('2026-07-01T00:00:00.000Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
 const later = (days: number) => new Date(NOW.getTime() + days * DAY);
 
-const anEvent = (type: string, data: object, at: string, channel = 'web'): ProfileEvent => ({
-  type,
-  data: { customerId: 'c-1', ...data },
-  metadata: { occurredAt: at, channel },
-});
-type Line = { sku: string; category: string; quantity: number; unitPrice: number; unitCost?: number };
-const purchase = (
-  at: string,
-  lines: Line[] = [{ sku: 'A', category: 'x', quantity: 1, unitPrice: 50 }],
-  currency = 'EUR',
-) => anEvent('PurchaseMade', { orderId: `o-${at}`, currency, lines }, at, 'store');
-const returned = (at: string, quantity: number) =>
-  anEvent('PurchaseReturned', { orderId: 'o', lines: [{ sku: 'A', quantity }], reason: 'size' }, at, 'store');
-const pageView = (at: string) => anEvent('PageViewed', { url: '/', sessionId: 's' }, at, 'web');
-const survey = (at: string, nps: number) => anEvent('SurveyAnswered', { surveyId: `s-${at}`, nps }, at, 'email');
-const complaintOpened = (at: string, caseId: string, severity = 'medium') =>
-  anEvent('ComplaintOpened', { caseId, category: 'delivery', severity, text: '' }, at, 'call-center');
-const complaintResolved = (at: string, caseId: string, satisfied?: boolean) =>
-  anEvent('ComplaintResolved', { caseId, resolution: 'refund', satisfied }, at, 'call-center');
-
-const profileOf = (events: ProfileEvent[]) => foldCustomerProfile(emptyCustomerProfile('c-1'), events);
-
 /** Buys every 30 days for a year; the last purchase was `lastDaysAgo` days ago. */
 function aMonthlyBuyer(lastDaysAgo = 30): ProfileEvent[] {
-  return Array.from({ length: 12 }, (_, i) => purchase(daysAgo(lastDaysAgo + i * 30)));
-}
-
-/** The customer of the worked example in docs/scoring.md. */
-function lucia(): ProfileEvent[] {
-  const order = (at: string, channel: string) =>
-    anEvent(
-      'PurchaseMade',
-      {
-        orderId: `o-${at.slice(0, 10)}`,
-        currency: 'EUR',
-        lines: [
-          { sku: 'RUN-1', category: 'shoes', quantity: 2, unitPrice: 45, unitCost: 25 },
-          { sku: 'SOCK-1', category: 'socks', quantity: 1, unitPrice: 30 },
-        ],
-      },
-      at,
-      channel,
-    );
-  return [
-    anEvent('CustomerRegistered', { name: 'Lucía' }, '2025-07-01T09:00:00.000Z', 'web'),
-    order('2025-07-05T10:00:00.000Z', 'store'),
-    order('2025-09-03T10:00:00.000Z', 'web'),
-    order('2025-11-02T10:00:00.000Z', 'store'),
-    order('2026-01-01T10:00:00.000Z', 'web'),
-    order('2026-03-02T10:00:00.000Z', 'store'),
-    order('2026-05-01T10:00:00.000Z', 'web'),
-    returned('2026-05-04T10:00:00.000Z', 1),
-    survey('2025-10-01T10:00:00.000Z', 6),
-    survey('2026-03-15T10:00:00.000Z', 8),
-    complaintOpened('2026-02-01T10:00:00.000Z', 'case-7'),
-    complaintResolved('2026-02-03T10:00:00.000Z', 'case-7', true),
-    anEvent('EmailOpened', { campaignId: 'spring' }, '2026-04-10T10:00:00.000Z', 'email'),
-    anEvent('EmailOpened', { campaignId: 'summer' }, '2026-06-10T10:00:00.000Z', 'email'),
-    anEvent('PageViewed', { url: '/', sessionId: 's' }, '2026-06-20T10:00:00.000Z', 'mobile-app'),
-  ];
+  return Array.from({ length: 12 }, (_, i) => purchaseMade(daysAgo(lastDaysAgo + i * 30)));
 }
 
 describe('churnRisk', () => {
@@ -101,7 +53,7 @@ describe('churnRisk', () => {
   });
 
   it('given a single purchase 10 days ago, when assessed, then a one-time buyer keeps a floor of 25% against a 90-day rhythm', () => {
-    const profile = profileOf([purchase(daysAgo(10))]);
+    const profile = profileOf([purchaseMade(daysAgo(10))]);
     expect(churnRisk(profile, NOW)).toMatchObject({
       score: 25,
       level: 'low',
@@ -146,8 +98,8 @@ describe('churnRisk', () => {
   });
 
   it('given activity falling from 10 to 2 interactions, when assessed, then 40% of the drop counts and is explained', () => {
-    const february = Array.from({ length: 10 }, (_, i) => pageView(`2026-02-${String(i + 10)}T10:00:00.000Z`));
-    const may = [pageView('2026-05-10T10:00:00.000Z'), pageView('2026-05-17T10:00:00.000Z')];
+    const february = Array.from({ length: 10 }, (_, i) => pageViewed(`2026-02-${String(i + 10)}T10:00:00.000Z`));
+    const may = [pageViewed('2026-05-10T10:00:00.000Z'), pageViewed('2026-05-17T10:00:00.000Z')];
     const risk = churnRisk(profileOf([...february, ...may]), NOW);
     expect(risk.score).toBe(66);
     expect(risk.level).toBe('high');
@@ -158,7 +110,7 @@ describe('churnRisk', () => {
   });
 
   it('given a detractor as last NPS answer, when assessed, then it adds 15%', () => {
-    const profile = profileOf([...aMonthlyBuyer(30), survey(daysAgo(200), 10), survey(daysAgo(20), 3)]);
+    const profile = profileOf([...aMonthlyBuyer(30), surveyAnswered(daysAgo(200), 10), surveyAnswered(daysAgo(20), 3)]);
     const risk = churnRisk(profile, NOW);
     expect(risk.score).toBe(Math.round(100 * (1 - (1 - 0.1192) * (1 - 0.15))));
     expect(risk.reasons).toContain('Last NPS 3 (detractor).');
@@ -176,7 +128,10 @@ describe('churnRisk', () => {
 
   it('given a monthly buyer and an old one-time buyer with an open complaint, when assessed, then the old one is at high risk, the other low', () => {
     const regular = churnRisk(profileOf(aMonthlyBuyer(10)), NOW);
-    const lapsed = churnRisk(profileOf([purchase(daysAgo(400)), complaintOpened(daysAgo(380), 'case-1', 'high')]), NOW);
+    const lapsed = churnRisk(
+      profileOf([purchaseMade(daysAgo(400)), complaintOpened(daysAgo(380), 'case-1', 'high')]),
+      NOW,
+    );
     expect(regular).toMatchObject({ score: 4, level: 'low' });
     expect(lapsed).toMatchObject({ score: 100, level: 'high' });
     expect(lapsed.reasons).toEqual([
@@ -221,7 +176,7 @@ describe('customerValue', () => {
   });
 
   it('given purchases with no unit cost, when valued, then the margin is unknown (null), not zero', () => {
-    const value = customerValue(profileOf([purchase(daysAgo(10))]), NOW);
+    const value = customerValue(profileOf([purchaseMade(daysAgo(10))]), NOW);
     expect(value.historicalMargin).toBeNull();
     expect(value.marginCoverage).toBe(0);
     expect(value.historicalSpend).toBe(50);
@@ -230,10 +185,12 @@ describe('customerValue', () => {
   it('given a cost on some lines only, when valued, then margin covers only those lines', () => {
     const value = customerValue(
       profileOf([
-        purchase(daysAgo(10), [
-          { sku: 'A', category: 'x', quantity: 1, unitPrice: 80, unitCost: 50 },
-          { sku: 'B', category: 'x', quantity: 2, unitPrice: 10 },
-        ]),
+        purchaseMade(daysAgo(10), {
+          lines: [
+            { sku: 'A', category: 'x', quantity: 1, unitPrice: 80, unitCost: 50 },
+            { sku: 'B', category: 'x', quantity: 2, unitPrice: 10 },
+          ],
+        }),
       ]),
       NOW,
     );
@@ -246,7 +203,7 @@ describe('customerValue', () => {
   });
 
   it('given spend in USD and a EUR base, when valued without a rate, then USD is left out and said so; with a rate it counts', () => {
-    const profile = profileOf([purchase(daysAgo(10)), purchase(daysAgo(5), undefined, 'USD')]);
+    const profile = profileOf([purchaseMade(daysAgo(10)), purchaseMade(daysAgo(5), { currency: 'USD' })]);
     const withoutRate = customerValue(profile, NOW, 'EUR');
     expect(withoutRate).toMatchObject({ historicalSpend: 50, orders: 1 });
     expect(withoutRate.reasons).toContain('Also spent 50.00 USD, not counted: no exchange rate to EUR.');
@@ -259,7 +216,9 @@ describe('customerValue', () => {
 
   it('given three years of 1000 EUR a year, when valued, then the outlook is the yearly average less the churn risk', () => {
     const monthly = [{ sku: 'A', category: 'x', quantity: 1, unitPrice: 1000 / 12 }];
-    const events = Array.from({ length: 36 }, (_, i) => purchase(daysAgo(3 * 365.25 - i * 30.4), monthly));
+    const events = Array.from({ length: 36 }, (_, i) =>
+      purchaseMade(daysAgo(3 * 365.25 - i * 30.4), { lines: monthly }),
+    );
     const profile = profileOf(events);
     const churn = churnRisk(profile, NOW).score / 100;
     const value = customerValue(profile, NOW);

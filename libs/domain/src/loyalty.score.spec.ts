@@ -1,4 +1,16 @@
-import { emptyCustomerProfile, foldCustomerProfile, type ProfileEvent } from './customer-profile.js';
+import {
+  aProfileEvent,
+  complaintOpened,
+  complaintResolved,
+  emailSent,
+  lucia,
+  pageViewed,
+  profileOf,
+  purchaseMade,
+  purchaseReturned,
+  surveyAnswered,
+} from '../test/profile-event.builder.js';
+import { emptyCustomerProfile, type ProfileEvent } from './customer-profile.js';
 import {
   DEFAULT_LOYALTY_OPTIONS,
   loyaltyScore,
@@ -15,43 +27,21 @@ const NOW = new Date('2026-07-01T00:00:00.000Z');
 const daysAgo = (days: number, from: Date = NOW) => new Date(from.getTime() - days * DAY).toISOString();
 const later = (days: number) => new Date(NOW.getTime() + days * DAY);
 
-const anEvent = (type: string, data: object, at: string, channel = 'web'): ProfileEvent => ({
-  type,
-  data: { customerId: 'c-1', ...data },
-  metadata: { occurredAt: at, channel },
-});
-const purchase = (at: string, amount = 50, channel = 'store', currency = 'EUR') =>
-  anEvent(
-    'PurchaseMade',
-    { orderId: `o-${at}`, currency, lines: [{ sku: 'A', category: 'x', quantity: 1, unitPrice: amount }] },
-    at,
-    channel,
-  );
-const returned = (at: string, quantity: number) =>
-  anEvent('PurchaseReturned', { orderId: 'o', lines: [{ sku: 'A', quantity }], reason: 'size' }, at, 'store');
-const pageView = (at: string, channel = 'web') => anEvent('PageViewed', { url: '/', sessionId: 's' }, at, channel);
-const emailSent = (at: string) => anEvent('EmailSent', { campaignId: 'c' }, at, 'email');
-const survey = (at: string, nps: number) => anEvent('SurveyAnswered', { surveyId: `s-${at}`, nps }, at, 'email');
-const complaintOpened = (at: string, caseId: string, severity = 'medium') =>
-  anEvent('ComplaintOpened', { caseId, category: 'delivery', severity, text: '' }, at, 'call-center');
-const complaintResolved = (at: string, caseId: string, satisfied?: boolean) =>
-  anEvent('ComplaintResolved', { caseId, resolution: 'refund', satisfied }, at, 'call-center');
-
-const profileOf = (events: ProfileEvent[]) => foldCustomerProfile(emptyCustomerProfile('c-1'), events);
 const componentOf = (score: LoyaltyScore, name: ScoreComponentName) => score.components.find((c) => c.name === name)!;
 
 /** Buys every 30 days for two years, ~150 EUR, on three channels, opens e-mails, answers NPS 9 and 10. */
 function aLoyalCustomer(): ProfileEvent[] {
   const events: ProfileEvent[] = [];
-  for (let d = 720; d >= 5; d -= 30) events.push(purchase(daysAgo(d), 150, d % 60 === 0 ? 'web' : 'store'));
-  for (let d = 85; d >= 1; d -= 7) events.push(anEvent('EmailOpened', { campaignId: 'c' }, daysAgo(d), 'email'));
-  events.push(survey(daysAgo(300), 9), survey(daysAgo(40), 10));
+  for (let d = 720; d >= 5; d -= 30)
+    events.push(purchaseMade(daysAgo(d), { amount: 150, channel: d % 60 === 0 ? 'web' : 'store' }));
+  for (let d = 85; d >= 1; d -= 7) events.push(aProfileEvent('EmailOpened', { campaignId: 'c' }, daysAgo(d), 'email'));
+  events.push(surveyAnswered(daysAgo(300), 9), surveyAnswered(daysAgo(40), 10));
   return events;
 }
 
 /** Bought once, 400 days ago, for 40 EUR, and has had a high-severity complaint open for 380 days. */
 function anOldOneTimeBuyerWithAnOpenComplaint(): ProfileEvent[] {
-  return [purchase(daysAgo(400), 40), complaintOpened(daysAgo(380), 'case-1', 'high')];
+  return [purchaseMade(daysAgo(400), { amount: 40 }), complaintOpened(daysAgo(380), 'case-1', 'high')];
 }
 
 describe('loyaltyScore', () => {
@@ -89,7 +79,7 @@ describe('loyaltyScore', () => {
 
   describe('recency', () => {
     it('given a purchase today, when the clock moves on with no new event, then recency halves every 90 days', () => {
-      const profile = profileOf([purchase(NOW.toISOString())]);
+      const profile = profileOf([purchaseMade(NOW.toISOString())]);
       expect(componentOf(loyaltyScore(profile, NOW), 'recency').score).toBe(100);
       expect(componentOf(loyaltyScore(profile, later(90)), 'recency').score).toBe(50);
       expect(componentOf(loyaltyScore(profile, later(180)), 'recency').score).toBe(25);
@@ -108,26 +98,26 @@ describe('loyaltyScore', () => {
     });
 
     it('given only an e-mail we sent recently, when scored, then it does not count as the customer being recent', () => {
-      const profile = profileOf([purchase(daysAgo(90)), emailSent(daysAgo(1))]);
+      const profile = profileOf([purchaseMade(daysAgo(90)), emailSent(daysAgo(1))]);
       expect(componentOf(loyaltyScore(profile, NOW), 'recency').score).toBe(50);
     });
 
     it('given a shorter half-life, when scored, then recency decays faster', () => {
-      const profile = profileOf([purchase(daysAgo(90))]);
+      const profile = profileOf([purchaseMade(daysAgo(90))]);
       expect(componentOf(loyaltyScore(profile, NOW, { recencyHalfLifeDays: 30 }), 'recency').score).toBe(12.5);
     });
   });
 
   describe('frequency', () => {
     it('given 12 purchases over the last year, when scored, then frequency is 100 × (1 − e^−2)', () => {
-      const events = Array.from({ length: 12 }, (_, i) => purchase(daysAgo(365.25 - i * 30)));
+      const events = Array.from({ length: 12 }, (_, i) => purchaseMade(daysAgo(365.25 - i * 30)));
       const frequency = componentOf(loyaltyScore(profileOf(events), NOW), 'frequency');
       expect(frequency.score).toBe(86.5);
       expect(frequency.explanation).toBe('12.0 purchases a year in the first year (12 orders).');
     });
 
     it('given 6 purchases spread over 3 years, when scored, then it counts 2 a year', () => {
-      const events = Array.from({ length: 6 }, (_, i) => purchase(daysAgo(3 * 365.25 - i * 150)));
+      const events = Array.from({ length: 6 }, (_, i) => purchaseMade(daysAgo(3 * 365.25 - i * 150)));
       const frequency = componentOf(loyaltyScore(profileOf(events), NOW), 'frequency');
       expect(frequency.score).toBe(28.3);
       expect(frequency.explanation).toBe('2.0 purchases a year over 3.0 years (6 orders).');
@@ -142,18 +132,18 @@ describe('loyaltyScore', () => {
       [10_000, 100],
       [50_000, 100],
     ])('given %p EUR spent, when scored, then monetary is %p', (spent, expected) => {
-      const events = spent === 0 ? [] : [purchase(daysAgo(10), spent)];
+      const events = spent === 0 ? [] : [purchaseMade(daysAgo(10), { amount: spent })];
       expect(Math.round(componentOf(loyaltyScore(profileOf(events), NOW), 'monetary').score)).toBe(expected);
     });
 
     it('given half the units returned, when scored, then only the kept half counts', () => {
       const events = [
-        anEvent(
+        aProfileEvent(
           'PurchaseMade',
           { orderId: 'o', currency: 'EUR', lines: [{ sku: 'A', category: 'x', quantity: 2, unitPrice: 500 }] },
           daysAgo(10),
         ),
-        returned(daysAgo(5), 1),
+        purchaseReturned(daysAgo(5), 1),
       ];
       const monetary = componentOf(loyaltyScore(profileOf(events), NOW), 'monetary');
       expect(monetary.score).toBe(38.8);
@@ -161,7 +151,7 @@ describe('loyaltyScore', () => {
     });
 
     it('given spend in USD only, when scored in EUR without a rate, then it is not counted and the explanation says so', () => {
-      const profile = profileOf([purchase(daysAgo(10), 1000, 'web', 'USD')]);
+      const profile = profileOf([purchaseMade(daysAgo(10), { amount: 1000, channel: 'web', currency: 'USD' })]);
       const monetary = componentOf(loyaltyScore(profile, NOW), 'monetary');
       expect(monetary.score).toBe(0);
       expect(monetary.explanation).toBe('No spend in EUR; 1000.00 USD not counted, no exchange rate.');
@@ -172,13 +162,13 @@ describe('loyaltyScore', () => {
   describe('engagement', () => {
     it('given 4 channels used this year and 6 interactions in the last 90 days, when scored, then channels give 40 and activity 60 × (1 − 1/e)', () => {
       const profile = profileOf([
-        pageView(daysAgo(300), 'chat'),
-        pageView(daysAgo(80), 'web'),
-        pageView(daysAgo(70), 'mobile-app'),
-        pageView(daysAgo(60), 'store'),
-        pageView(daysAgo(50), 'web'),
-        pageView(daysAgo(40), 'web'),
-        pageView(daysAgo(30), 'web'),
+        pageViewed(daysAgo(300), 'chat'),
+        pageViewed(daysAgo(80), 'web'),
+        pageViewed(daysAgo(70), 'mobile-app'),
+        pageViewed(daysAgo(60), 'store'),
+        pageViewed(daysAgo(50), 'web'),
+        pageViewed(daysAgo(40), 'web'),
+        pageViewed(daysAgo(30), 'web'),
       ]);
       const engagement = componentOf(loyaltyScore(profile, NOW), 'engagement');
       expect(engagement.score).toBeCloseTo(40 + 60 * (1 - Math.exp(-1)), 0);
@@ -188,7 +178,7 @@ describe('loyaltyScore', () => {
     });
 
     it('given a channel last used over a year ago, when scored, then it no longer counts', () => {
-      const engagement = componentOf(loyaltyScore(profileOf([pageView(daysAgo(400), 'chat')]), NOW), 'engagement');
+      const engagement = componentOf(loyaltyScore(profileOf([pageViewed(daysAgo(400), 'chat')]), NOW), 'engagement');
       expect(engagement.score).toBe(0);
       expect(engagement.explanation).toBe('No channel used in the last year; no interactions in the last 90 days.');
     });
@@ -196,7 +186,7 @@ describe('loyaltyScore', () => {
 
   describe('satisfaction', () => {
     it('given NPS 0 then 10, when scored, then the last answer weighs 60% and the mean 40%', () => {
-      const profile = profileOf([survey(daysAgo(200), 0), survey(daysAgo(20), 10)]);
+      const profile = profileOf([surveyAnswered(daysAgo(200), 0), surveyAnswered(daysAgo(20), 10)]);
       const satisfaction = componentOf(loyaltyScore(profile, NOW), 'satisfaction');
       expect(satisfaction.score).toBe(80);
       expect(satisfaction.explanation).toBe('Last NPS 10 (promoter), mean 5.0 over 2.');
@@ -247,7 +237,7 @@ describe('loyaltyScore', () => {
     });
 
     it('given weights on recency only, when scored, then the score is the recency score', () => {
-      const profile = profileOf([purchase(daysAgo(90))]);
+      const profile = profileOf([purchaseMade(daysAgo(90))]);
       const score = loyaltyScore(profile, NOW, {
         weights: { recency: 1, frequency: 0, monetary: 0, engagement: 0, satisfaction: 0 },
       });
@@ -291,38 +281,3 @@ describe('loyaltyScore', () => {
     });
   });
 });
-
-/** The customer of the worked example in docs/scoring.md. */
-function lucia(): ProfileEvent[] {
-  const order = (at: string, channel: string) =>
-    anEvent(
-      'PurchaseMade',
-      {
-        orderId: `o-${at.slice(0, 10)}`,
-        currency: 'EUR',
-        lines: [
-          { sku: 'RUN-1', category: 'shoes', quantity: 2, unitPrice: 45, unitCost: 25 },
-          { sku: 'SOCK-1', category: 'socks', quantity: 1, unitPrice: 30 },
-        ],
-      },
-      at,
-      channel,
-    );
-  return [
-    anEvent('CustomerRegistered', { name: 'Lucía' }, '2025-07-01T09:00:00.000Z', 'web'),
-    order('2025-07-05T10:00:00.000Z', 'store'),
-    order('2025-09-03T10:00:00.000Z', 'web'),
-    order('2025-11-02T10:00:00.000Z', 'store'),
-    order('2026-01-01T10:00:00.000Z', 'web'),
-    order('2026-03-02T10:00:00.000Z', 'store'),
-    order('2026-05-01T10:00:00.000Z', 'web'),
-    returned('2026-05-04T10:00:00.000Z', 1),
-    survey('2025-10-01T10:00:00.000Z', 6),
-    survey('2026-03-15T10:00:00.000Z', 8),
-    complaintOpened('2026-02-01T10:00:00.000Z', 'case-7'),
-    complaintResolved('2026-02-03T10:00:00.000Z', 'case-7', true),
-    anEvent('EmailOpened', { campaignId: 'spring' }, '2026-04-10T10:00:00.000Z', 'email'),
-    anEvent('EmailOpened', { campaignId: 'summer' }, '2026-06-10T10:00:00.000Z', 'email'),
-    pageView('2026-06-20T10:00:00.000Z', 'mobile-app'),
-  ];
-}

@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
 } from '@c360/event-store';
 import { createTestDatabase, type TestDatabase } from '@c360/testing';
+import { readAllOf } from './event-store.contract.js';
 
 // The store migration command's core, PostgreSQL to PostgreSQL here (no EventStoreDB on this machine):
 // it only uses the port, so the same holds for a copy into EventStoreDB.
@@ -25,16 +26,6 @@ describe('copying an event store to another, in global order and resumably', () 
     await Promise.all([source.close(), target.close()]);
     await Promise.all(databases.map((d) => d.drop()));
   });
-
-  async function everything(store: EventStore): Promise<RecordedEvent[]> {
-    const all: RecordedEvent[] = [];
-    for (let after = START; ;) {
-      const page = await store.readAll({ after, maxCount: 500 });
-      if (page.length === 0) return all;
-      all.push(...page);
-      after = page[page.length - 1]!.position;
-    }
-  }
 
   const comparable = (events: RecordedEvent[]) =>
     events.map((e) => ({
@@ -66,7 +57,7 @@ describe('copying an event store to another, in global order and resumably', () 
     const batches: CopyProgress[] = [];
     const done = await copyEvents(source, target, { batchSize: 7, onBatch: (p) => void batches.push(p) });
 
-    const [from, to] = [await everything(source), await everything(target)];
+    const [from, to] = [await readAllOf(source), await readAllOf(target)];
     expect(comparable(to)).toEqual(comparable(from));
     expect(done).toMatchObject({ read: from.length, duplicates: 0, position: from[from.length - 1]!.position });
     expect(batches.map((b) => b.read)).toEqual(batches.map((_, i) => Math.min((i + 1) * 7, from.length)));
@@ -85,21 +76,21 @@ describe('copying an event store to another, in global order and resumably', () 
         if (p.read >= 10) stop.abort();
       },
     });
-    expect(await everything(target)).toHaveLength(10);
+    expect(await readAllOf(target)).toHaveLength(10);
 
     const resumed = await copyEvents(source, target, { after: saved, batchSize: 5 });
-    const all = await everything(source);
+    const all = await readAllOf(source);
     expect(resumed).toMatchObject({ read: all.length - 10, duplicates: 0 });
-    expect(comparable(await everything(target))).toEqual(comparable(all));
+    expect(comparable(await readAllOf(target))).toEqual(comparable(all));
 
     const again = await copyEvents(source, target, { batchSize: 50 });
     expect(again).toMatchObject({ read: all.length, duplicates: all.length });
-    expect(await everything(target)).toHaveLength(all.length);
+    expect(await readAllOf(target)).toHaveLength(all.length);
   });
 
   it('refuses to copy into a target whose stream holds other events', async () => {
     await givenInterleavedHistory(1, 1);
-    const [first] = await everything(source);
+    const [first] = await readAllOf(source);
     await target.append(first!.streamId, [{ type: 'CallHandled', data: {}, metadata: {} }]);
 
     await expect(copyEvents(source, target)).rejects.toBeInstanceOf(CopyDiverged);

@@ -20,7 +20,11 @@ function newStream(prefix = 'contract'): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-async function readAllOf(store: EventStore, belongs: (e: RecordedEvent) => boolean): Promise<RecordedEvent[]> {
+/** The whole global log, page by page, keeping the events `belongs` accepts. */
+export async function readAllOf(
+  store: EventStore,
+  belongs: (e: RecordedEvent) => boolean = () => true,
+): Promise<RecordedEvent[]> {
   const seen: RecordedEvent[] = [];
   let after = START;
   for (;;) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerStreamId, EVENT_TYPE_OF_TOUCHPOINT, type Touchpoint } from '@c360/domain';
+import { decideRecordTouchpoint, type Touchpoint } from '@c360/domain';
 import { PostgresEventStore, type RecordedEvent } from '@c360/event-store';
 import { Projector } from '@c360/projections';
 import {
@@ -83,23 +83,10 @@ function called(customerId: string): Touchpoint {
 
 let position = 0;
 
-/** The event a touchpoint of a known customer is stored as (see docs/event-model.md). */
+/** The event a touchpoint of a known customer is stored as, decided as ingestion decides it. */
 function eventOf(touchpoint: Touchpoint) {
-  const customerId = touchpoint.customer.customerId!;
-  return {
-    streamId: customerStreamId(customerId),
-    event: {
-      eventId: randomUUID(),
-      type: EVENT_TYPE_OF_TOUCHPOINT[touchpoint.type],
-      data: { customerId, ...touchpoint.data },
-      metadata: {
-        touchpointId: touchpoint.touchpointId,
-        channel: touchpoint.channel,
-        occurredAt: touchpoint.occurredAt,
-        schemaVersion: 1,
-      },
-    },
-  };
+  const { streamId, eventId, event } = decideRecordTouchpoint(touchpoint, touchpoint.customer.customerId!);
+  return { streamId, event: { eventId, ...event } };
 }
 
 /** The stored event the projector would hand over for a touchpoint. */

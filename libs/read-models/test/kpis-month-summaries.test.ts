@@ -20,14 +20,7 @@ import {
   serviceImpactAsOf,
   survivalAsOf,
 } from '../src/kpis/kpis.queries.js';
-import {
-  kpiLivesInsertSql,
-  kpiMonthLinksSql,
-  kpiMonthTotalsSql,
-  kpiSpanTotalsSql,
-  kpiComebackTotalsSql,
-  kpiCohortTotalsSql,
-} from '../src/kpis/kpi-derived-rows.js';
+import { seedKpiMonthSummaries, seedKpiMonthTotals } from './kpi-seed.js';
 
 /** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
 async function historiesFromFacts(dataSource: DataSource, asOf: number): Promise<CustomerHistory[]> {
@@ -106,27 +99,14 @@ describe('KPI queries from month summaries', () => {
               CASE WHEN k % 7 = 0 THEN -(3 + c % 2) WHEN k % 3 = 0 THEN 0 ELSE 12.5 END
          FROM generate_series(1, 300) c, generate_series(1, 1 + (c % 14)) k`,
     );
-    await dataSource.query(
-      `INSERT INTO c360_kpi_customer_months
-              (customer_id, month, orders, revenue, costed_revenue, cost, first_purchase_at, last_purchase_at)
-       SELECT customer_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date, sum(orders), sum(revenue),
-              sum(costed_revenue), sum(cost), min(occurred_at) FILTER (WHERE orders > 0),
-              max(occurred_at) FILTER (WHERE orders > 0)
-         FROM c360_kpi_purchases GROUP BY 1, 2`,
-    );
-    // the rows the projection derives from each stream's facts
-    await dataSource.query(kpiMonthLinksSql('TRUE'));
-    await dataSource.query(kpiLivesInsertSql('TRUE'));
-    await dataSource.query(kpiSpanTotalsSql('TRUE', 1));
-    await dataSource.query(kpiComebackTotalsSql('TRUE', 1));
+    // the month rows and the rows the projection derives from each stream's facts
+    await seedKpiMonthSummaries(dataSource);
     await dataSource.query(
       `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
        SELECT 'c-' || c, timestamptz '2021-12-01' + (c % 40) * interval '1 day', (ARRAY['web','store','email'])[1 + c % 3]
          FROM generate_series(1, 300) c`,
     );
-    // the month totals the projection keeps from the month rows and first channels
-    await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
-    await dataSource.query(kpiCohortTotalsSql('TRUE', 1));
+    await seedKpiMonthTotals(dataSource);
     // every tenth customer is shown as its neighbour
     await dataSource.query(
       `INSERT INTO c360_customers (customer_id, root_id)

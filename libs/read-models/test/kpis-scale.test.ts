@@ -1,18 +1,11 @@
 import { createTestDatabase, type TestDatabase } from '@c360/testing';
 import { DataSource } from 'typeorm';
-import {
-  kpiLivesInsertSql,
-  kpiMonthLinksSql,
-  kpiMonthTotalsSql,
-  kpiSpanTotalsSql,
-  kpiComebackTotalsSql,
-  kpiCohortTotalsSql,
-} from '../src/kpis/kpi-derived-rows.js';
 import { cohortsAsOf, relationshipKpisAsOf, serviceImpactAsOf, survivalAsOf } from '../src/kpis/kpis.queries.js';
+import { seedKpiMonthSummaries, seedKpiMonthTotals } from './kpi-seed.js';
 
 /**
  * The KPI queries at benchmark scale (KPI_SCALE customers, ~6 purchases each, complaints, NPS, spend), seeded
- * straight into the read model. Off unless KPI_SCALE is set: `KPI_SCALE=50000 npx jest libs/read-models/test/kpis-scale`.
+ * straight into the read model. Off unless KPI_SCALE is set: `KPI_SCALE=50000 npm test -- libs/read-models/test/kpis-scale`.
  */
 const scale = Number(process.env.KPI_SCALE ?? 0);
 const maybe = scale > 0 ? describe : describe.skip;
@@ -33,29 +26,15 @@ maybe('KPI queries at scale', () => {
          FROM generate_series(1, $1::int) c, generate_series(1, 1 + (c % 11)) k`,
       [scale],
     );
-    // the per-month summary the projection keeps beside the facts
-    await dataSource.query(
-      `INSERT INTO c360_kpi_customer_months
-              (customer_id, month, orders, revenue, costed_revenue, cost, first_purchase_at, last_purchase_at)
-       SELECT customer_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date, sum(orders), sum(revenue),
-              sum(costed_revenue), sum(cost), min(occurred_at) FILTER (WHERE orders > 0),
-              max(occurred_at) FILTER (WHERE orders > 0)
-         FROM c360_kpi_purchases GROUP BY 1, 2`,
-    );
-    // and the rows it derives from each stream's facts
-    await dataSource.query(kpiMonthLinksSql('TRUE'));
-    await dataSource.query(kpiLivesInsertSql('TRUE'));
-    await dataSource.query(kpiSpanTotalsSql('TRUE', 1));
-    await dataSource.query(kpiComebackTotalsSql('TRUE', 1));
+    // the per-month summary the projection keeps beside the facts, and the rows it derives from them
+    await seedKpiMonthSummaries(dataSource);
     await dataSource.query(
       `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
        SELECT 'c-' || c, timestamptz '2021-12-01', (ARRAY['web','store','email','social'])[1 + c % 4]
          FROM generate_series(1, $1::int) c`,
       [scale],
     );
-    // the month totals the projection keeps from the month rows and first channels
-    await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
-    await dataSource.query(kpiCohortTotalsSql('TRUE', 1));
+    await seedKpiMonthTotals(dataSource);
     await dataSource.query(
       `INSERT INTO c360_kpi_complaints (customer_id, case_id, opened_at, resolved_at)
        SELECT 'c-' || c, 'case-' || c, timestamptz '2024-01-01' + (c % 300) * interval '1 day',
