@@ -39,7 +39,8 @@ if (!Number.isInteger(touchpoints) || touchpoints < 100) {
   process.stderr.write('--scale takes a whole number of touchpoints, at least 100\n');
   process.exit(2);
 }
-// Each leg's size and duration, per mode; the full run stays under 20 minutes on 2 cores.
+// Each leg's size and duration, per mode. On 2 cores a --scale 150000 run takes about 7 minutes; the full run
+// at 1M touchpoints takes well over half an hour, mostly catch-up and rebuild (docs/performance.md).
 const plan = {
   customers: Math.max(10, Math.round(touchpoints / 20)),
   warmUpTouchpoints: { tiny: 0, quick: 2_000, full: 10_000 }[mode],
@@ -161,9 +162,26 @@ function profileArgs(leg) {
   return ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${leg}-${runId}.cpuprofile`];
 }
 
-async function waitForCheckpoints(events, projector, onProgress) {
-  let last = -1;
+/**
+ * A poll's guard: `check(progress)` throws once `progress` has not changed for two minutes or `app` has
+ * exited, with the message `stuck(progress)` gives.
+ */
+function stallGuard(app, stuck) {
+  let last;
   let lastMoved = performance.now();
+  return async (progress) => {
+    if (progress !== last) [last, lastMoved] = [progress, performance.now()];
+    if (performance.now() - lastMoved > 120_000 || app.exitCode !== null) {
+      throw new Error(`${await stuck(last)}\n${app.output}`);
+    }
+  };
+}
+
+async function waitForCheckpoints(events, projector, onProgress) {
+  const check = stallGuard(projector, async (last) => {
+    const { rows: checkpoints } = await db().query('SELECT name, events_projected FROM c360_projection_checkpoints');
+    return `the projector is stuck at ${last} of ${events} events: ${JSON.stringify(checkpoints)}`;
+  });
   for (;;) {
     const { rows } = await db().query(
       `SELECT coalesce(min(events_projected), 0)::bigint AS n, count(*)::int AS c
@@ -171,13 +189,7 @@ async function waitForCheckpoints(events, projector, onProgress) {
     );
     onProgress?.(Number(rows[0].n));
     if (rows[0].c === READ_MODEL_PROJECTIONS.length && Number(rows[0].n) >= events) return;
-    if (Number(rows[0].n) !== last) [last, lastMoved] = [Number(rows[0].n), performance.now()];
-    if (performance.now() - lastMoved > 120_000 || projector.exitCode !== null) {
-      const { rows: checkpoints } = await db().query('SELECT name, events_projected FROM c360_projection_checkpoints');
-      throw new Error(
-        `the projector is stuck at ${last} of ${events} events: ${JSON.stringify(checkpoints)}\n${projector.output}`,
-      );
-    }
+    await check(Number(rows[0].n));
     await sleep(100);
   }
 }
@@ -330,6 +342,7 @@ async function bench() {
   const projectionNames = (await client.get('/v1/projections')).projections.map((p) => p.name);
   for (const name of projectionNames)
     await client.post(`/v1/projections/${encodeURIComponent(name)}/rebuild?restart=true`);
+  const checkRebuild = stallGuard(api, (last) => `the rebuild is stuck at: ${last}`);
   for (;;) {
     await sleep(200);
     const { projections } = await client.get('/v1/projections');
@@ -337,10 +350,10 @@ async function bench() {
     const failed = rebuilds.find((r) => r?.state === 'failed');
     if (failed) throw new Error(`the rebuild of ${failed.projection} failed: ${failed.error}`);
     const done = rebuilds.filter((r) => r?.state === 'done').length;
-    progress(
-      `${done} of ${rebuilds.length} swapped in; ${rebuilds.map((r) => (r && typeof r === 'object' ? `${r.projection} ${r.eventsDone}` : '')).join(', ')}`,
-    );
+    const state = `${done} of ${rebuilds.length} swapped in; ${rebuilds.map((r) => (r && typeof r === 'object' ? `${r.projection} ${r.eventsDone}` : '')).join(', ')}`;
+    progress(state);
     if (done === rebuilds.length) break;
+    await checkRebuild(state);
   }
   figure('Projection', `rebuild of every projection from scratch`, (performance.now() - t0) / 1000, 's', {
     target: ['<', 90],

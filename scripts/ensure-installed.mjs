@@ -1,4 +1,5 @@
-// Installs dependencies and builds when needed, so that `npm start` works on a fresh clone.
+// Installs dependencies and builds when needed, so that `npm start` works on a fresh clone; the console is
+// built only by the scripts that serve or test it.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -46,7 +47,6 @@ export function ensureInstalled({ build = true } = {}) {
     console.log('Building…');
     execSync('npm run --silent build:server', { cwd: root, stdio: 'inherit' });
   }
-  ensureConsoleBuilt();
 }
 
 export { root };

@@ -5,9 +5,10 @@
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ensureInstalled, root } from './ensure-installed.mjs';
+import { ensureConsoleBuilt, ensureInstalled, root } from './ensure-installed.mjs';
 
 ensureInstalled();
+ensureConsoleBuilt();
 const { startEmbeddedPostgres } = await import(path.join(root, 'dist/libs/database/src/index.js'));
 
 let database;
@@ -28,34 +29,29 @@ if (!env.TEST_KAFKA_BROKERS) {
   kafka = await startKafka({ port, controllerPort: port + 1, instance: 'test', fresh: true, log: () => undefined });
   env.TEST_KAFKA_BROKERS = kafka.brokers;
 }
-try {
-  execSync('command -v kcat', { stdio: 'ignore' });
-} catch {
-  if (process.getuid?.() !== 0) {
-    console.error('kcat is missing: install it (Debian: apt-get install kcat); a test publishes with it.');
-    process.exit(1);
+/** Installs a Debian package whose command is missing, when running as root; tells whether the command is there. */
+function aptInstall(pkg, command) {
+  try {
+    execSync(`command -v ${command}`, { stdio: 'ignore', shell: '/bin/bash' });
+    return true;
+  } catch {
+    if (process.getuid?.() !== 0) return false;
   }
-  console.log('Installing kcat (Debian package)…');
-  execSync('(apt-get install -y -qq kcat || (apt-get update -qq && apt-get install -y -qq kcat)) > /dev/null', {
+  console.log(`Installing ${pkg} (Debian package)…`);
+  execSync(`(apt-get install -y -qq ${pkg} || (apt-get update -qq && apt-get install -y -qq ${pkg})) > /dev/null`, {
     stdio: 'inherit',
     shell: '/bin/bash',
   });
+  return true;
 }
 
+if (!aptInstall('kcat', 'kcat')) {
+  console.error('kcat is missing: install it (Debian: apt-get install kcat); a test publishes with it.');
+  process.exit(1);
+}
 // The web console's browser tests drive Debian's Chromium (npm cannot download a browser here).
-if (!existsSync('/usr/bin/chromium')) {
-  if (process.getuid?.() !== 0) {
-    console.warn('Chromium is missing: the console browser tests will be skipped (Debian: apt-get install chromium).');
-  } else {
-    console.log('Installing Chromium (Debian package)…');
-    execSync(
-      '(apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) > /dev/null',
-      {
-        stdio: 'inherit',
-        shell: '/bin/bash',
-      },
-    );
-  }
+if (!aptInstall('chromium', '/usr/bin/chromium')) {
+  console.warn('Chromium is missing: the console browser tests will be skipped (Debian: apt-get install chromium).');
 }
 
 env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim();

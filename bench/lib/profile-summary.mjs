@@ -20,14 +20,12 @@ export function summariseProfile(file, top = 25) {
     byFunction.set(key, (byFunction.get(key) ?? 0) + micros);
     total += micros;
   }
-  const idle = ['(idle)', '(program)', '(garbage collector)'];
-  const busy = total - [...byFunction].filter(([k]) => k === '(idle)').reduce((s, [, v]) => s + v, 0);
+  const busy = total - (byFunction.get('(idle)') ?? 0);
   const lines = [...byFunction]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([name, micros]) => {
-      const share =
-        idle.includes(name) && name === '(idle)' ? '' : ` ${((100 * micros) / busy).toFixed(1).padStart(5)}% of busy`;
+      const share = name === '(idle)' ? '' : ` ${((100 * micros) / busy).toFixed(1).padStart(5)}% of busy`;
       return `${(micros / 1000).toFixed(0).padStart(8)} ms${share}  ${name}`;
     });
   const byPackage = new Map();

@@ -1,4 +1,3 @@
-import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -75,9 +74,10 @@ if (!haveBrowser && !isRoot) {
         `Chromium is missing at ${CHROMIUM}: install it with apt-get install chromium (npm test does, as root)`,
       );
     }
-    if (!existsSync(path.join(ROOT, 'dist', 'console', 'index.html'))) {
-      execSync('npm run --silent build:console', { cwd: ROOT, stdio: 'inherit' });
-    }
+    const { ensureConsoleBuilt } = (await import(path.join(ROOT, 'scripts', 'ensure-installed.mjs'))) as {
+      ensureConsoleBuilt: () => void;
+    };
+    ensureConsoleBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
     await harness.start();
     for (const role of ['agent', 'analyst', 'auditor'] as const) {

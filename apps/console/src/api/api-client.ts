@@ -52,19 +52,13 @@ export class ApiClient {
     return this.send<T>('POST', `${path}${queryString(query)}`, body);
   }
 
-  /** The CSV the API itself renders (Accept: text/csv), for rankings and KPI tables. */
-  async csv(path: string, query?: Query): Promise<string> {
-    const response = await this.fetch('GET', `${path}${queryString(query)}`, undefined, 'text/csv');
-    return response.text();
-  }
-
   private async send<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const response = await this.fetch(method, path, body, 'application/json', signal);
+    const response = await this.fetch(method, path, body, signal);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 
-  private async fetch(method: string, path: string, body: unknown, accept: string, signal?: AbortSignal) {
+  private async fetch(method: string, path: string, body: unknown, signal?: AbortSignal) {
     let response: Response;
     try {
       response = await fetch(path, {
@@ -72,7 +66,7 @@ export class ApiClient {
         signal,
         headers: {
           'x-api-key': this.key,
-          accept,
+          accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -94,7 +94,6 @@ export function serviceImpactBars(groups: readonly ServiceImpactGroup[]) {
   return {
     categories: groups.map((g) => g.group),
     churnRate: groups.map((g) => percent(g.churnRate)),
-    customers: groups.map((g) => g.customers),
   };
 }
 

@@ -90,37 +90,50 @@ export function AgentView() {
   const [error, setError] = useState<unknown>(null);
   const [fresh, setFresh] = useState<TimelineItem[]>([]);
   const [version, setVersion] = useState(0);
+  const [lastContact, setLastContact] = useState<{ customerId: string } | null>(null);
 
   const load = useCallback(
-    async (id: string) => {
-      setError(null);
-      try {
-        const path = `/v1/customers/${encodeURIComponent(id)}`;
-        const [profile, loyalty, crossSell] = await Promise.all([
-          api.get<CustomerProfile>(path),
-          api.get<Loyalty>(`${path}/loyalty`),
-          api.get<CrossSell>(`${path}/cross-sell`),
-        ]);
-        setData({ profile, loyalty, crossSell });
-      } catch (e) {
-        setError(e);
-      }
+    (id: string, signal: AbortSignal) => {
+      const path = `/v1/customers/${encodeURIComponent(id)}`;
+      Promise.all([
+        api.get<CustomerProfile>(path, undefined, signal),
+        api.get<Loyalty>(`${path}/loyalty`, undefined, signal),
+        api.get<CrossSell>(`${path}/cross-sell`, undefined, signal),
+      ]).then(
+        ([profile, loyalty, crossSell]) => setData({ profile, loyalty, crossSell }),
+        (e: Error) => e.name !== 'AbortError' && setError(e),
+      );
     },
     [api],
   );
 
+  // Aborting on change drops an answer for a customer who is no longer the one shown.
   useEffect(() => {
     if (!customerId) return;
+    const controller = new AbortController();
     setData(null);
+    setError(null);
     setFresh([]);
-    void load(customerId);
+    load(customerId, controller.signal);
+    return () => controller.abort();
   }, [customerId, load, version]);
+
+  // The card follows once the projections have read the new event.
+  useEffect(() => {
+    if (!customerId || lastContact?.customerId !== customerId) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => load(customerId, controller.signal), 1500);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [customerId, lastContact, load]);
 
   const recorded = (item: TimelineItem) => {
     setFresh((old) => [item, ...old]);
-    // The card follows once the projections have read the new event.
-    setTimeout(() => customerId && void load(customerId), 1500);
+    setLastContact({ customerId: item.customerId });
   };
+  const freshForCustomer = fresh.filter((item) => item.customerId === customerId);
 
   return (
     <div className="agent">
@@ -132,7 +145,7 @@ export function AgentView() {
         <div className="layout">
           <div className="main-column">
             <CustomerCard profile={data.profile} loyalty={data.loyalty} />
-            <Timeline key={`${customerId}:${version}`} customerId={customerId} fresh={fresh} />
+            <Timeline key={`${customerId}:${version}`} customerId={customerId} fresh={freshForCustomer} />
           </div>
           <aside className="side-column">
             {permissions.recordContacts ? (

@@ -165,21 +165,30 @@ export function AnalyticsView() {
   const [survival, setSurvival] = useState<SurvivalGroup[] | null>(null);
   const [impact, setImpact] = useState<ServiceImpactGroup[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [survivalError, setSurvivalError] = useState<unknown>(null);
+
+  // Survival curves take no period, so they are read once rather than on every "Show".
+  useEffect(() => {
+    const controller = new AbortController();
+    api.get<Survival>('/v1/analytics/survival', undefined, controller.signal).then(
+      (s) => setSurvival(s.groups),
+      (e: Error) => e.name !== 'AbortError' && setSurvivalError(e),
+    );
+    return () => controller.abort();
+  }, [api]);
 
   const load = useCallback(async () => {
     setError(null);
     setKpis(null);
     try {
       const cohortPeriod = range.period === 'year' ? 'quarter' : range.period;
-      const [k, c, s, i] = await Promise.all([
+      const [k, c, i] = await Promise.all([
         api.get<Kpis>('/v1/analytics/kpis', range),
         api.get<{ cohorts: Cohort[] }>('/v1/analytics/cohorts', { ...range, period: cohortPeriod, limit: 100 }),
-        api.get<Survival>('/v1/analytics/survival'),
         api.get<ServiceImpact>('/v1/analytics/service-impact', { from: range.from, to: range.to }),
       ]);
       setKpis(k);
       setCohorts(c.cohorts);
-      setSurvival(s.groups);
       setImpact(i.groups);
     } catch (e) {
       setError(e);
@@ -295,7 +304,8 @@ export function AnalyticsView() {
         <button type="submit">{t('analytics.show')}</button>
       </form>
       <ErrorNote error={error} />
-      {!charts && !error && <Loading />}
+      <ErrorNote error={survivalError} />
+      {!charts && !error && !survivalError && <Loading />}
       {charts && kpis && survival && impact && (
         <>
           <div className="charts">

@@ -3,9 +3,10 @@ import type { TimelineItem, TimelinePage } from '../api/api-types.js';
 import { useI18n, useSession } from '../app-context.js';
 import { ErrorNote, Loading } from '../components.js';
 import { formatDateTime } from '../logic/format.js';
+import { NO_TIMELINE_FILTERS, timelineRange, type TimelineFilters } from '../logic/timeline-query.js';
 
-export const CHANNELS = ['call-center', 'web', 'mobile-app', 'email', 'store', 'chat', 'social', 'technical-service'];
-export const TYPES = [
+const CHANNELS = ['call-center', 'web', 'mobile-app', 'email', 'store', 'chat', 'social', 'technical-service'];
+const TYPES = [
   'purchase',
   'return',
   'call',
@@ -34,20 +35,12 @@ const ICONS: Record<string, string> = {
   'technical-service': '🔧',
 };
 
-interface Filters {
-  channel: string;
-  type: string;
-  from: string;
-  to: string;
-}
-const NO_FILTERS: Filters = { channel: '', type: '', from: '', to: '' };
-
 /** Touchpoints newest first, filtered, with older pages fetched as the end of the list comes into view. */
 export function Timeline({ customerId, fresh }: { customerId: string; fresh: TimelineItem[] }) {
   const { t, locale } = useI18n();
   const { api } = useSession();
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [draft, setDraft] = useState<TimelineFilters>(NO_TIMELINE_FILTERS);
+  const [filters, setFilters] = useState<TimelineFilters>(NO_TIMELINE_FILTERS);
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const [loading, setLoading] = useState(false);
@@ -65,8 +58,7 @@ export function Timeline({ customerId, fresh }: { customerId: string; fresh: Tim
         const page = await api.get<TimelinePage>(`/v1/customers/${encodeURIComponent(customerId)}/timeline`, {
           channel: filters.channel,
           type: filters.type,
-          from: filters.from ? new Date(`${filters.from}T00:00:00Z`).toISOString() : undefined,
-          to: filters.to ? new Date(`${filters.to}T00:00:00Z`).toISOString() : undefined,
+          ...timelineRange(filters),
           limit: 20,
           cursor: from ?? undefined,
         });
