@@ -68,8 +68,8 @@ export interface ReadAllOptions {
 export interface SubscribeOptions extends ReadAllOptions {
   /** How long to wait before polling again once caught up. */
   idleDelayMs?: number;
-  /** Called whenever a read finds no more events: the subscriber has caught up. */
-  onCaughtUp?: () => void;
+  /** Called whenever a read finds no more events: the subscriber has caught up. Awaited before reading on. */
+  onCaughtUp?: () => void | Promise<void>;
   /** Called when reading the log fails; the subscription retries with backoff. */
   onReadError?: (error: unknown, attempt: number) => void;
 }

@@ -55,7 +55,7 @@ export function pollAll(
         after = events[events.length - 1]!.position;
       }
       if (events.length < pageSize) {
-        options.onCaughtUp?.();
+        await options.onCaughtUp?.();
         await sleep(idleDelayMs, abort.signal);
       }
     }

@@ -143,7 +143,7 @@ export class ProjectionRebuilder {
         if (events.length > 0) {
           await this.dataSource.transaction(async (manager) => {
             await manager.query(`SET LOCAL search_path TO ${schema}, public`);
-            await this.applyBatch(manager, projection, checkpoint, position, events);
+            await this.applyBatch(manager, projection, checkpoint, position, events, events.length >= batchSize);
           });
           position = events[events.length - 1]!.position;
           done += events.length;
@@ -197,6 +197,7 @@ export class ProjectionRebuilder {
     checkpoint: string,
     expected: GlobalPosition,
     events: Awaited<ReturnType<EventStore['readAll']>>,
+    behind: boolean,
   ): Promise<void> {
     const [, affected] = (await manager.query(
       `UPDATE c360_projection_checkpoints
@@ -205,7 +206,7 @@ export class ProjectionRebuilder {
       [checkpoint, expected, events[events.length - 1]!.position, events.length],
     )) as [unknown, number];
     if (affected !== 1) throw new RebuildAlreadyRunning(projection.name);
-    await projection.apply(events.map(upcast), manager);
+    await projection.apply(events.map(upcast), manager, { behind });
   }
 
   /**
@@ -229,11 +230,12 @@ export class ProjectionRebuilder {
       for (;;) {
         const events = await this.store.readAll({ after: position, maxCount: batchSize });
         if (events.length > 0) {
-          await this.applyBatch(manager, projection, checkpoint, position, events);
+          await this.applyBatch(manager, projection, checkpoint, position, events, false);
           position = events[events.length - 1]!.position;
         }
         if (events.length < batchSize) break;
       }
+      await projection.settle?.(manager);
       const { done } = await this.rebuildCheckpointIn(manager, checkpoint);
       for (const table of projection.tables) {
         await manager.query(`DROP TABLE public.${table}`);

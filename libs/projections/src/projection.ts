@@ -12,12 +12,27 @@ export interface Projection {
   readonly name: string;
   /** The tables it alone writes: a rebuild fills fresh copies of them, then swaps them in. */
   readonly tables: readonly string[];
-  apply(events: RecordedEvent[], manager: EntityManager): Promise<void>;
+  apply(events: RecordedEvent[], manager: EntityManager, context?: ApplyContext): Promise<void>;
+  /**
+   * Finishes what `apply` left for later while behind (see `ApplyContext`), in the transaction given: a rebuild
+   * calls it before swapping its tables in.
+   */
+  settle?(manager: EntityManager): Promise<void>;
   /**
    * Per-customer read models only: drops these customers' rows, so that replaying their streams through
    * `apply` builds them again. Absent where rows mix customers (counts, aggregates): those rebuild whole.
    */
   removeCustomers?(customerIds: string[], manager: EntityManager): Promise<void>;
+}
+
+/** What the caller knows about where a batch stands in the log. */
+export interface ApplyContext {
+  /**
+   * The batch was a full page: more events are waiting (a catch-up or a rebuild). A projection may then leave work
+   * whose result only the latest batch needs (e.g. rescoring the customers touched) for a later batch, as long as
+   * what it leaves is durable and a batch that is not behind does it all. Absent: not behind.
+   */
+  behind?: boolean;
 }
 
 /** The customers of a batch's `CustomerForgotten` events: every read model drops what it holds of them. */

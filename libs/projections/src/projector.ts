@@ -88,6 +88,8 @@ export class Projector {
         status.eventsProjected = checkpoint.eventsProjected;
         status.state = 'catching-up';
         let expected = checkpoint.position;
+        // Work a projection left while behind is finished once it catches up (also what a crash left).
+        let owesSettle = projection.settle !== undefined;
         run.subscription = this.reads.subscribe(
           async (events) => {
             const last = events[events.length - 1]!.position;
@@ -100,7 +102,9 @@ export class Projector {
               )) as [unknown, number];
               if (affected !== 1) throw new CheckpointMoved(projection.name);
               // Projections only ever see the current shape of each event.
-              await projection.apply(events.map(upcast), manager);
+              const behind = events.length >= this.options.batchSize;
+              await projection.apply(events.map(upcast), manager, { behind });
+              owesSettle = behind && projection.settle !== undefined;
             });
             expected = last;
             failures = 0;
@@ -116,7 +120,17 @@ export class Projector {
             after: checkpoint.position,
             maxCount: this.options.batchSize,
             idleDelayMs: this.options.idleDelayMs,
-            onCaughtUp: () => {
+            onCaughtUp: async () => {
+              if (owesSettle) {
+                await this.dataSource.transaction(async (manager) => {
+                  // in turn with batches (another instance's too), which lock this row first
+                  await manager.query('SELECT 1 FROM c360_projection_checkpoints WHERE name = $1 FOR UPDATE', [
+                    projection.name,
+                  ]);
+                  await projection.settle!(manager);
+                });
+                owesSettle = false;
+              }
               status.state = 'live';
             },
             onReadError: (error, attempt) => {

@@ -66,8 +66,9 @@ describe('projector under crashes and a competing instance', () => {
   /** Writers append touchpoints for 40 customers from 8 concurrent connections until told to stop. */
   async function writeTouchpoints(
     shouldStop: () => boolean,
-  ): Promise<{ total: number; perCustomer: Map<string, number> }> {
+  ): Promise<{ total: number; perCustomer: Map<string, number>; purchases: Map<string, number> }> {
     const perCustomer = new Map<string, number>();
+    const purchases = new Map<string, number>();
     const customers = Array.from({ length: 40 }, (_, i) => `crash-${i}`);
     const builders = [aPurchase, aCall, aPageView];
     let total = 0;
@@ -78,6 +79,7 @@ describe('projector under crashes and a competing instance', () => {
             const n = total++;
             const customerId = customers[n % customers.length]!;
             perCustomer.set(customerId, (perCustomer.get(customerId) ?? 0) + 1);
+            if (n % 3 === 0) purchases.set(customerId, (purchases.get(customerId) ?? 0) + 1);
             const body = builders[n % 3]!({ customer: { customerId } }) as unknown as Touchpoint;
             return decideRecordTouchpoint(body, customerId);
           });
@@ -88,7 +90,7 @@ describe('projector under crashes and a competing instance', () => {
         }
       }),
     );
-    return { total, perCustomer };
+    return { total, perCustomer, purchases };
   }
 
   it('projects every event exactly once although it is killed again and again and a second instance competes', async () => {
@@ -109,7 +111,7 @@ describe('projector under crashes and a competing instance', () => {
       killedMidway.push(await projected());
     }
     stopWriting = true;
-    const { total, perCustomer: expected } = await writing;
+    const { total, perCustomer: expected, purchases } = await writing;
 
     const survivor = startProjector(database.url, 500);
     children.push(survivor);
@@ -149,6 +151,21 @@ describe('projector under crashes and a competing instance', () => {
     expect(new Map(profiles.rows.map((r: { customer_id: string; n: number }) => [r.customer_id, r.n]))).toEqual(
       expected,
     );
+    // Rescoring left pending by batches that were behind (37 or 53 events, killed or not) is done once caught up:
+    // each customer's score row counts every purchase.
+    const scores = await eventually(
+      async () =>
+        (await db.query('SELECT customer_id, orders FROM c360_customer_scores')).rows as {
+          customer_id: string;
+          orders: number;
+        }[],
+      (rows) => rows.length === expected.size && rows.every((r) => r.orders === (purchases.get(r.customer_id) ?? 0)),
+      { timeoutMs: 30000, what: 'every score row to count every purchase' },
+    );
+    expect(new Map(scores.map((r) => [r.customer_id, r.orders]))).toEqual(
+      new Map([...expected.keys()].map((id) => [id, purchases.get(id) ?? 0])),
+    );
+    expect((await db.query('SELECT count(*)::int AS n FROM c360_customer_scores_pending')).rows[0].n).toBe(0);
     // Every kill struck while events were still waiting to be projected.
     expect(killedMidway.filter((n) => n > 0 && n < total)).toHaveLength(8);
   });

@@ -8,6 +8,8 @@ import { CreateCrossSell1763900000800 } from './cross-sell/create-cross-sell.mig
 import { CrossSellProjection } from './cross-sell/cross-sell.projection.js';
 import { CreateCustomerProfiles1763900000700 } from './customer-profile/create-customer-profiles.migration.js';
 import { CustomerProfileProjection } from './customer-profile/customer-profile.projection.js';
+import { ProfileStateAsJson1763902700100 } from './customer-profile/profile-state-as-json.migration.js';
+import { ScoresPending1763902700200 } from './customer-profile/scores-pending.migration.js';
 import { CreateKpis1763900000900 } from './kpis/create-kpis.migration.js';
 import { CreateKpiCustomerMonths1763902000000 } from './kpis/create-kpi-customer-months.migration.js';
 import { CreateKpiCustomerLives1763902200100 } from './kpis/create-kpi-customer-lives.migration.js';
@@ -26,6 +28,8 @@ export const READ_MODEL_MIGRATIONS = [
   CreateKpiCustomerLives1763902200100,
   CreateKpiMonths1763902300100,
   CreateKpiSpanMonths1763902500100,
+  ProfileStateAsJson1763902700100,
+  ScoresPending1763902700200,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,

@@ -335,7 +335,7 @@ async function drain(
   subscription: AllStreamSubscription,
   batchSize: number,
   signal: AbortSignal,
-  onCaughtUp: (() => void) | undefined,
+  onCaughtUp: (() => void | Promise<void>) | undefined,
   deliver: (batch: AllStreamResolvedEvent[]) => Promise<void>,
 ): Promise<void> {
   let failure: unknown;
@@ -378,7 +378,7 @@ async function drain(
       // Reported once what came before the server's caught-up message has been handled.
       if (caughtUp) {
         caughtUp = false;
-        onCaughtUp?.();
+        await onCaughtUp?.();
       }
       await new Promise<void>((resolve) => {
         wake = resolve;

@@ -78,23 +78,36 @@ export async function rootsOf(manager: EntityManager, customerIds: string[]): Pr
   return roots;
 }
 
-/** The profile parts of every stream shown as each of these roots, grouped by root. */
+/**
+ * The profile parts of every stream shown as each of these roots, grouped by root. `known` holds states the
+ * caller already has (a projection batch's folds): only the others are read.
+ */
 export async function profilePartsOf(
   manager: EntityManager,
   rootIds: string[],
+  known: ReadonlyMap<string, CustomerProfileState> = new Map(),
 ): Promise<Map<string, CustomerProfileState[]>> {
-  const rows = (await manager.query(
-    `SELECT m.root_id, p.state
-       FROM (SELECT customer_id, root_id FROM c360_customers WHERE root_id = ANY($1::text[])
-             UNION SELECT r, r FROM unnest($1::text[]) AS r) AS m
-       JOIN c360_customer_profiles p ON p.customer_id = m.customer_id`,
+  // the few streams merged into these roots (c360_customers_merged)
+  const merged = (await manager.query(
+    `SELECT root_id, customer_id FROM c360_customers
+      WHERE (root_id <> customer_id) AND root_id = ANY($1::text[])`,
     [rootIds],
-  )) as { root_id: string; state: CustomerProfileState }[];
+  )) as { root_id: string; customer_id: string }[];
+  const members = new Map(rootIds.map((id) => [id, [id]]));
+  for (const row of merged) members.get(row.root_id)!.push(row.customer_id);
+  const missing = [...members.values()].flat().filter((id) => !known.has(id));
+  const stored =
+    missing.length === 0
+      ? []
+      : ((await manager.query(
+          'SELECT customer_id, state FROM c360_customer_profiles WHERE customer_id = ANY($1::text[])',
+          [missing],
+        )) as { customer_id: string; state: CustomerProfileState }[]);
+  const states = new Map(stored.map((row) => [row.customer_id, row.state]));
   const parts = new Map<string, CustomerProfileState[]>();
-  for (const row of rows) {
-    const list = parts.get(row.root_id) ?? [];
-    list.push(row.state);
-    parts.set(row.root_id, list);
+  for (const [rootId, ids] of members) {
+    const list = ids.flatMap((id) => known.get(id) ?? states.get(id) ?? []);
+    if (list.length > 0) parts.set(rootId, list);
   }
   return parts;
 }
@@ -110,7 +123,7 @@ export async function saveScores(manager: EntityManager, rows: CustomerScoreRow[
             r."historicalSpend", r."historicalMargin", r."expectedValue", r.orders, r."firstPurchaseAt",
             r."lastPurchaseAt", r."firstContactAt", r."lastContactAt", r."openComplaints", r."marketingConsent",
             r."mainChannel", r."scoredAt"
-       FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, "loyaltyScore" smallint, tier text,
+       FROM json_to_recordset($1::json) AS r("customerId" text, "loyaltyScore" smallint, tier text,
             "churnRisk" smallint, "churnLevel" text, "churnReasons" jsonb, currency text, "historicalSpend" numeric,
             "historicalMargin" numeric, "expectedValue" numeric, orders integer, "firstPurchaseAt" timestamptz,
             "lastPurchaseAt" timestamptz, "firstContactAt" timestamptz, "lastContactAt" timestamptz,

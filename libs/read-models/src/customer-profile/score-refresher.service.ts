@@ -48,9 +48,30 @@ export class ScoreRefresher implements OnApplicationBootstrap, BeforeApplication
     await this.running;
   }
 
-  /** Rescores every row scored more than `staleAfterHours` ago; returns how many. */
+  /**
+   * Rescores every row scored more than `staleAfterHours` ago, and the customers the profile projection left
+   * pending (a catch-up that stopped behind); returns how many.
+   */
   async refreshStale(staleAfterHours = STALE_AFTER_HOURS): Promise<number> {
     let total = 0;
+    for (;;) {
+      const ids = await this.dataSource.transaction(async (manager) => {
+        // in turn with the projection's batches, which lock its checkpoint row first
+        await manager.query("SELECT 1 FROM c360_projection_checkpoints WHERE name = 'customer-profile' FOR UPDATE");
+        // TypeORM answers a DELETE with [rows, count]
+        const [deleted] = (await manager.query(
+          `DELETE FROM c360_customer_scores_pending
+            WHERE customer_id IN (SELECT customer_id FROM c360_customer_scores_pending LIMIT $1)
+           RETURNING customer_id`,
+          [CHUNK],
+        )) as [{ customer_id: string }[], number];
+        const pending = deleted.map((r) => r.customer_id);
+        if (pending.length > 0) await refreshScores(manager, pending, this.clock());
+        return pending;
+      });
+      total += ids.length;
+      if (ids.length < CHUNK) break;
+    }
     for (;;) {
       const now = this.clock();
       const cutoff = new Date(now.getTime() - staleAfterHours * 3_600_000);
