@@ -45,7 +45,7 @@ export class CrossSellProjection implements Projection {
       if (products.size > 0)
         await manager.query(
           `INSERT INTO c360_cross_sell_products AS p (sku, category, owners)
-           SELECT r.sku, r.category, r.owners FROM jsonb_to_recordset($1::jsonb) AS r(sku text, category text, owners bigint)
+           SELECT r.sku, r.category, r.owners FROM json_to_recordset($1::json) AS r(sku text, category text, owners bigint)
            ON CONFLICT (sku) DO UPDATE
               SET owners = p.owners + EXCLUDED.owners, category = coalesce(EXCLUDED.category, p.category)`,
           [JSON.stringify([...products.values()])],
@@ -62,7 +62,7 @@ export class CrossSellProjection implements Projection {
       await manager.query(
         `INSERT INTO c360_cross_sell_marketing_consents AS c (customer_id, granted, occurred_at)
          SELECT r."customerId", r.granted, r."occurredAt"
-           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, granted boolean, "occurredAt" timestamptz)
+           FROM json_to_recordset($1::json) AS r("customerId" text, granted boolean, "occurredAt" timestamptz)
          ON CONFLICT (customer_id) DO UPDATE
             SET granted = EXCLUDED.granted, occurred_at = EXCLUDED.occurred_at
           WHERE EXCLUDED.occurred_at >= c.occurred_at`,
@@ -85,7 +85,7 @@ export class CrossSellProjection implements Projection {
     // Every part of one statement sees the same snapshot, so `before` reads the quantities the upsert replaces.
     return (await manager.query(
       `WITH change AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, sku text, quantity bigint, category text)
+         SELECT * FROM json_to_recordset($1::json) AS r("customerId" text, sku text, quantity bigint, category text)
        ), before AS (
          SELECT h.customer_id, h.sku, h.quantity
            FROM change c JOIN c360_cross_sell_holdings h ON h.customer_id = c."customerId" AND h.sku = c.sku
@@ -107,14 +107,14 @@ export class CrossSellProjection implements Projection {
     if (pairs.length === 0) return;
     await manager.query(
       `INSERT INTO c360_cross_sell_pairs AS p (sku, other_sku, co_owners)
-       SELECT r.sku, r."otherSku", r.delta FROM jsonb_to_recordset($1::jsonb) AS r(sku text, "otherSku" text, delta bigint)
+       SELECT r.sku, r."otherSku", r.delta FROM json_to_recordset($1::json) AS r(sku text, "otherSku" text, delta bigint)
        ON CONFLICT (sku, other_sku) DO UPDATE SET co_owners = p.co_owners + EXCLUDED.co_owners`,
       [JSON.stringify(pairs)],
     );
     const falling = pairs.filter((p) => p.delta < 0);
     if (falling.length > 0)
       await manager.query(
-        `DELETE FROM c360_cross_sell_pairs p USING jsonb_to_recordset($1::jsonb) AS r(sku text, "otherSku" text)
+        `DELETE FROM c360_cross_sell_pairs p USING json_to_recordset($1::json) AS r(sku text, "otherSku" text)
           WHERE p.sku = r.sku AND p.other_sku = r."otherSku" AND p.co_owners = 0`,
         [JSON.stringify(falling)],
       );

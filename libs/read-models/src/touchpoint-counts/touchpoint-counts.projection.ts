@@ -47,7 +47,7 @@ export class TouchpointCountsProjection implements Projection {
     await manager.query(
       `INSERT INTO c360_touchpoint_counts AS c (customer_id, channel, type, count, first_at, last_at)
        SELECT r."customerId", r.channel, r.type, r.count, r."firstAt", r."lastAt"
-         FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, channel text, type text, count bigint,
+         FROM json_to_recordset($1::json) AS r("customerId" text, channel text, type text, count bigint,
               "firstAt" timestamptz, "lastAt" timestamptz)
        ON CONFLICT (customer_id, channel, type) DO UPDATE
           SET count = c.count + EXCLUDED.count,
