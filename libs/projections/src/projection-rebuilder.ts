@@ -2,6 +2,7 @@ import { upcast } from '@c360/domain';
 import { START, type EventStore, type GlobalPosition } from '@c360/event-store';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Projection } from './projection.js';
+import { SharedLogReads } from './shared-log-reads.js';
 
 export class UnknownProjection extends Error {
   constructor(readonly projection: string) {
@@ -52,12 +53,16 @@ const rebuildCheckpointOf = (projection: string) => `${projection}#rebuild`;
 export class ProjectionRebuilder {
   private readonly progress = new Map<string, RebuildProgress>();
   private readonly running = new Set<string>();
+  /** Rebuilds running side by side (e.g. every projection at once) read each page of the log once. */
+  private readonly reads: SharedLogReads;
 
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     private readonly projections: Projection[],
-  ) {}
+  ) {
+    this.reads = new SharedLogReads(store);
+  }
 
   status(): RebuildProgress[] {
     return [...this.progress.values()].map((p) => ({ ...p }));
@@ -139,7 +144,7 @@ export class ProjectionRebuilder {
       let { position, done } = await this.rebuildCheckpointIn(this.dataSource.manager, checkpoint);
       const startDone = done;
       for (;;) {
-        const events = await this.store.readAll({ after: position, maxCount: batchSize });
+        const events = await this.reads.read(position, batchSize);
         if (events.length > 0) {
           await this.dataSource.transaction(async (manager) => {
             await manager.query(`SET LOCAL search_path TO ${schema}, public`);
