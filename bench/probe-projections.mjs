@@ -19,7 +19,7 @@ const { values: options } = parseArgs({
 });
 const { startEmbeddedPostgres } = await import(path.join(root, 'dist/libs/database/src/index.js'));
 const { benchTraffic } = await import('./lib/seed.mjs');
-const { startApp, stopApp, waitForHealth, sleep } = await import('./lib/processes.mjs');
+const { startApp, stopApp, waitForHealth, sleep, serviceEnv } = await import('./lib/processes.mjs');
 const { createClient, postBatches } = await import('./lib/http-legs.mjs');
 const { summariseProfile } = await import('./lib/profile-summary.mjs');
 
@@ -39,19 +39,7 @@ const database = await startEmbeddedPostgres({
   port: Number(process.env.BENCH_POSTGRES_PORT ?? 54351),
   database: 'c360',
 });
-const env = (extra = {}) => ({
-  ...process.env,
-  NODE_ENV: 'production',
-  DATABASE_URL: database.url,
-  PORT: String(port),
-  API_KEY: apiKey,
-  LOG_LEVEL: 'warn',
-  DATABASE_POOL_SIZE: '16',
-  RATE_LIMIT_PER_MINUTE: '100000000',
-  KAFKA_BROKERS: '',
-  PROJECTOR: 'off',
-  ...extra,
-});
+const env = () => ({ ...serviceEnv({ databaseUrl: database.url, port, apiKey }), PROJECTOR: 'off' });
 let service;
 try {
   if (seeded?.touchpoints !== touchpoints) {

@@ -24,7 +24,8 @@ const { values: options } = parseArgs({
 const { startEmbeddedPostgres } = await import(path.join(root, 'dist/libs/database/src/index.js'));
 const { READ_MODEL_PROJECTIONS } = await import(path.join(root, 'dist/libs/read-models/src/index.js'));
 const { benchTraffic, take } = await import('./lib/seed.mjs');
-const { startApp, stopApp, waitForHealth, peakRssMb, freePort, sleep } = await import('./lib/processes.mjs');
+const { startApp, stopApp, waitForHealth, peakRssMb, freePort, sleep, serviceEnv } =
+  await import('./lib/processes.mjs');
 const { createClient, postBatches, cannon, cannonFigures } = await import('./lib/http-legs.mjs');
 const kafkaLegs = await import('./lib/kafka-legs.mjs');
 const { copyBaseline, kafkaBaseline, emmettBaseline } = await import('./lib/baselines.mjs');
@@ -145,16 +146,7 @@ async function startService(extraEnv = {}, profiled = false) {
 }
 
 function baseEnv() {
-  return {
-    ...process.env,
-    DATABASE_URL: database.url,
-    PORT: String(port),
-    API_KEY: apiKey,
-    LOG_LEVEL: 'warn',
-    DATABASE_POOL_SIZE: '16',
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    KAFKA_BROKERS: '',
-  };
+  return serviceEnv({ databaseUrl: database.url, port, apiKey });
 }
 
 function profileArgs(leg) {

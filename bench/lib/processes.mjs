@@ -21,6 +21,20 @@ export function startApp(app, env, { nodeArgs = [], args = [] } = {}) {
   return child;
 }
 
+/** The environment the bench runs the apps with: quiet logs, no rate limit, no Kafka unless a leg sets it. */
+export function serviceEnv({ databaseUrl, port, apiKey }) {
+  return {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    API_KEY: apiKey,
+    LOG_LEVEL: 'warn',
+    DATABASE_POOL_SIZE: '16',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    KAFKA_BROKERS: '',
+  };
+}
+
 export async function stopApp(child) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
