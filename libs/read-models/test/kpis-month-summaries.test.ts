@@ -1,13 +1,4 @@
-import {
-  CUSTOMER_STREAM_PREFIX,
-  DAY_MS,
-  cohortsOf,
-  relationshipKpis,
-  serviceImpact,
-  survivalCurves,
-  type CustomerDay,
-  type CustomerHistory,
-} from '@c360/domain';
+import { CUSTOMER_STREAM_PREFIX, cohortsOf, relationshipKpis, serviceImpact, survivalCurves } from '@c360/domain';
 import { createTestDatabase, type TestDatabase } from '@c360/testing';
 import type { RecordedEvent } from '@c360/event-store';
 import { DataSource } from 'typeorm';
@@ -20,56 +11,8 @@ import {
   serviceImpactAsOf,
   survivalAsOf,
 } from '../src/kpis/kpis.queries.js';
-import { seedKpiMonthSummaries, seedKpiMonthTotals } from './kpi-seed.js';
-
-/** The plain reading the month summaries replace: every fact up to `asOf`, summed per customer as shown and day. */
-async function historiesFromFacts(dataSource: DataSource, asOf: number): Promise<CustomerHistory[]> {
-  const rows = (await dataSource.query(
-    `SELECT coalesce(c.root_id, f.customer_id) AS customer, date_part('epoch', f.occurred_at) * 1000 AS at,
-            f.orders, f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost
-       FROM c360_kpi_purchases f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
-      WHERE f.occurred_at <= $1 ORDER BY 1, 2`,
-    [new Date(asOf)],
-  )) as { customer: string; at: number; orders: number; revenue: number; costed: number; cost: number }[];
-  const channels = (await dataSource.query(
-    `SELECT DISTINCT ON (coalesce(c.root_id, f.customer_id)) coalesce(c.root_id, f.customer_id) AS customer, f.channel
-       FROM c360_kpi_first_touchpoints f LEFT JOIN c360_customers c ON c.customer_id = f.customer_id
-      WHERE f.occurred_at <= $1 ORDER BY 1, f.occurred_at, f.channel`,
-    [new Date(asOf)],
-  )) as { customer: string; channel: string }[];
-  const histories = new Map<string, Map<number, CustomerDay>>();
-  for (const r of rows) {
-    const day = Math.floor(r.at / DAY_MS) * DAY_MS;
-    const days = histories.get(r.customer) ?? new Map<number, CustomerDay>();
-    histories.set(r.customer, days);
-    const d = days.get(day) ?? {
-      day,
-      firstPurchaseAt: null,
-      lastPurchaseAt: null,
-      orders: 0,
-      revenue: 0,
-      costedRevenue: 0,
-      cost: 0,
-    };
-    days.set(day, d);
-    d.orders += r.orders;
-    d.revenue += r.revenue;
-    d.costedRevenue += r.costed;
-    d.cost += r.cost;
-    if (r.orders > 0) {
-      d.firstPurchaseAt = Math.min(d.firstPurchaseAt ?? r.at, r.at);
-      d.lastPurchaseAt = Math.max(d.lastPurchaseAt ?? r.at, r.at);
-    }
-  }
-  const channelOf = new Map(channels.map((c) => [c.customer, c.channel]));
-  return [...histories.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([customerId, days]) => ({
-      customerId,
-      days: [...days.values()].sort((a, b) => a.day - b.day),
-      firstChannel: channelOf.get(customerId) ?? null,
-    }));
-}
+import { historiesFromFacts } from './kpi-plain-reading.js';
+import { seedPlantedKpiHistory } from './kpi-seed.js';
 
 /**
  * Given a planted history (several purchases a month, returns, customers merged, facts on month edges), the
@@ -84,44 +27,7 @@ describe('KPI queries from month summaries', () => {
     database = await createTestDatabase();
     dataSource = new DataSource({ type: 'postgres', url: database.url });
     await dataSource.initialize();
-    // 300 customers, up to 14 purchases each over 2022–2024 (some on the first and last instant of a month),
-    // every seventh fact a return
-    await dataSource.query(
-      `INSERT INTO c360_kpi_purchases (event_id, customer_id, occurred_at, orders, revenue, costed_revenue, cost)
-       SELECT 'p-' || c || '-' || k, 'c-' || c,
-              CASE WHEN k % 5 = 0 THEN date_trunc('month', timestamptz '2022-01-01' + ((c * 37 + k * 53) % 1090) * interval '1 day')
-                   WHEN k % 5 = 1 THEN date_trunc('month', timestamptz '2022-01-01' + ((c * 37 + k * 53) % 1090) * interval '1 day') - interval '1 millisecond'
-                   ELSE timestamptz '2022-01-01' + ((c * 37 + k * 53) % 1090) * interval '1 day' + (c % 24) * interval '1 hour'
-              END,
-              CASE WHEN k % 7 = 0 THEN 0 ELSE 1 END,
-              CASE WHEN k % 7 = 0 THEN -(10 + c % 9) ELSE 40 + (c * k) % 60 END,
-              CASE WHEN k % 7 = 0 THEN -(5 + c % 4) WHEN k % 3 = 0 THEN 0 ELSE 30 + (c * k) % 30 END,
-              CASE WHEN k % 7 = 0 THEN -(3 + c % 2) WHEN k % 3 = 0 THEN 0 ELSE 12.5 END
-         FROM generate_series(1, 300) c, generate_series(1, 1 + (c % 14)) k`,
-    );
-    // the month rows and the rows the projection derives from each stream's facts
-    await seedKpiMonthSummaries(dataSource);
-    await dataSource.query(
-      `INSERT INTO c360_kpi_first_touchpoints (customer_id, occurred_at, channel)
-       SELECT 'c-' || c, timestamptz '2021-12-01' + (c % 40) * interval '1 day', (ARRAY['web','store','email'])[1 + c % 3]
-         FROM generate_series(1, 300) c`,
-    );
-    await seedKpiMonthTotals(dataSource);
-    // every tenth customer is shown as its neighbour
-    await dataSource.query(
-      `INSERT INTO c360_customers (customer_id, root_id)
-       SELECT 'c-' || c, CASE WHEN c % 10 = 0 THEN 'c-' || (c - 1) ELSE 'c-' || c END FROM generate_series(1, 300) c`,
-    );
-    await dataSource.query(
-      `INSERT INTO c360_kpi_complaints (customer_id, case_id, opened_at, resolved_at)
-       SELECT 'c-' || c, 'case-' || c, timestamptz '2023-02-01' + (c % 200) * interval '1 day',
-              CASE WHEN c % 3 = 0 THEN NULL ELSE timestamptz '2023-02-01' + (c % 200 + c % 20) * interval '1 day' END
-         FROM generate_series(1, 300, 4) c`,
-    );
-    await dataSource.query(
-      `INSERT INTO c360_kpi_marketing_spend (spend_id, channel, amount, currency, period_start, period_end, occurred_at)
-       VALUES ('s-1', 'web', 900, 'EUR', '2023-01-01', '2023-06-30', '2022-12-01')`,
-    );
+    await seedPlantedKpiHistory(dataSource);
   });
   afterAll(async () => {
     await dataSource?.destroy();

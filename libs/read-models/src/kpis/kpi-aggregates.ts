@@ -37,7 +37,12 @@ export const monthStart = (instant: number) => {
   const d = new Date(instant);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 };
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/**
+ * The UTC day of an instant as 'YYYY-MM-DD': the value to compare with a SQL `date`. node-pg sends a `Date` in
+ * the process's local time zone, and PostgreSQL keeps that local day, so behind UTC a month start would read as
+ * the day before.
+ */
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** ms of the start of the period (UTC) of a timestamptz column. */
 const periodOf = (column: string) =>
   `(extract(epoch FROM date_trunc($1, ${column} AT TIME ZONE 'UTC')) * 1000)::float8`;
@@ -96,7 +101,7 @@ export async function periodTalliesFromAggregates(
                                                AND k.previous_active_month < ${monthPeriod('k.month')}) AS retained,
                       sum(k.revenue) AS revenue, sum(k.costed_revenue) AS costed, sum(k.cost) AS cost
                  FROM c360_kpi_months k
-                WHERE k.month >= $3 AND k.month < $4 AND k.month < $5
+                WHERE k.month >= $3::date AND k.month < $4::date AND k.month < $5::date
                 GROUP BY 1
                UNION ALL
                SELECT ${periodOfMonth('m.month')},
@@ -110,28 +115,29 @@ export async function periodTalliesFromAggregates(
                       -sum(m.revenue) FILTER (WHERE m.month < $5), -sum(m.costed_revenue) FILTER (WHERE m.month < $5),
                       -sum(m.cost) FILTER (WHERE m.month < $5)
                  FROM c360_kpi_customer_months m
-                WHERE m.month >= $3 AND m.month < $4
+                WHERE m.month >= $3::date AND m.month < $4::date
                   AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
                 GROUP BY 1) x
         GROUP BY 1`,
-      [period, date(asOf), date(lo), date(hi), date(asOfMonth), except, STEP[period]],
+      [period, date(asOf), utcDay(lo), utcDay(hi), utcDay(asOfMonth), except, STEP[period]],
     ) as Promise<{ at: number; active: number; retained: number; revenue: number; costed: number; cost: number }[]>,
     manager.query(
       `SELECT at, channel, sum(n)::int AS n
          FROM (SELECT ${periodOfMonth('k.month')} AS at, k.channel, sum(k.customers) AS n
                  FROM c360_kpi_months k
-                WHERE k.month >= $3 AND k.month < $4 AND k.month < $5 AND k.previous_active_month = '-infinity'::date
+                WHERE k.month >= $3::date AND k.month < $4::date AND k.month < $5::date
+                  AND k.previous_active_month = '-infinity'::date
                 GROUP BY 1, 2
                UNION ALL
                SELECT ${periodOfMonth('m.month')}, coalesce(CASE WHEN t.occurred_at <= $2 THEN t.channel END, 'unknown'),
                       sum(CASE WHEN m.month < $5 THEN -1 ELSE 1 END)
                  FROM c360_kpi_customer_months m LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = m.customer_id
-                WHERE m.month >= $3 AND m.month < $4
+                WHERE m.month >= $3::date AND m.month < $4::date
                   AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
                   AND m.previous_active_month IS NULL AND m.first_purchase_at <= $2
                 GROUP BY 1, 2) x
         GROUP BY 1, 2 HAVING sum(n) <> 0`,
-      [period, date(asOf), date(lo), date(hi), date(asOfMonth), except],
+      [period, date(asOf), utcDay(lo), utcDay(hi), utcDay(asOfMonth), except],
     ) as Promise<{ at: number; channel: string; n: number }[]>,
     // asOf's own month, cut at asOf, from the facts
     asOfMonth >= lo && asOfMonth < hi
@@ -159,7 +165,7 @@ export async function periodTalliesFromAggregates(
                SELECT ${periodOf('churn_at')}, -count(*), 'churn'
                  FROM c360_kpi_customer_lives WHERE churn_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1) x
         GROUP BY 1, 3`,
-      [period, isoDate(lastStart), date(lastStart), except],
+      [period, utcDay(lastStart), date(lastStart), except],
     ) as Promise<{ at: number; n: number; kind: 'start' | 'churn' }[]>,
     // churned in P: a span alive at P's start ends in P (before asOf, if sooner): from the span totals for whole
     // months before asOf's month (the period's start is a month start, so the start month says whether the span
@@ -185,7 +191,7 @@ export async function periodTalliesFromAggregates(
                   AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
                 GROUP BY 1) x
         GROUP BY 1`,
-      [period, isoDate(start1), isoDate(wholeEnd), date(wholeEnd), date(Math.min(hi, asOf)), date(start1), except],
+      [period, utcDay(start1), utcDay(wholeEnd), date(wholeEnd), date(Math.min(hi, asOf)), date(start1), except],
     ) as Promise<{ at: number; n: number }[]>,
     // ... unless a later span of the customer (a comeback in P) covers P's end (or asOf): for the periods that end
     // by asOf, from the comeback totals (a comeback span counted at each month start an earlier span covered);
@@ -218,8 +224,8 @@ export async function periodTalliesFromAggregates(
         date(asOf),
         except,
         STEP[period],
-        isoDate(start1),
-        isoDate(wholePeriodsEnd),
+        utcDay(start1),
+        utcDay(wholePeriodsEnd),
         date(wholePeriodsEnd),
       ],
     ) as Promise<{ at: number; n: number }[]>,
@@ -265,7 +271,7 @@ export async function cohortTalliesFromAggregates(
   const { first, last } = cohortBounds(window);
   const cohorts = new Map<number, CohortTally>();
   if (last < first) return cohorts;
-  const firstStart = new Date(periodStart(first, period));
+  const firstStart = utcDay(periodStart(first, period));
   const lastEnd = periodEnd(last, period);
   const asOfMonth = monthStart(asOf);
   const [rows, lastMonth] = await Promise.all([
@@ -278,7 +284,8 @@ export async function cohortTalliesFromAggregates(
                       sum(k.customers) FILTER (WHERE k.previous_active_month < ${monthPeriod('k.month')}) AS active,
                       sum(k.revenue) AS revenue
                  FROM c360_kpi_cohort_months k
-                WHERE k.first_active_month >= $3 AND k.first_active_month < $4 AND k.month < $4 AND k.month < $5
+                WHERE k.first_active_month >= $3::date AND k.first_active_month < $4::date AND k.month < $4::date
+                  AND k.month < $5::date
                   AND ${monthPeriod('k.month')} >= ${monthPeriod('k.first_active_month')}
                 GROUP BY 1, 2
                UNION ALL
@@ -290,22 +297,23 @@ export async function cohortTalliesFromAggregates(
                                 OR m.previous_active_month < ${monthPeriod('m.month')})),
                       -sum(m.revenue) FILTER (WHERE m.month < $5)
                  FROM c360_kpi_customer_months m
-                WHERE m.first_active_month >= $3 AND m.first_active_month < $4 AND m.month < $4 AND m.month <= $5
+                WHERE m.first_active_month >= $3::date AND m.first_active_month < $4::date AND m.month < $4::date
+                  AND m.month <= $5::date
                   AND ${monthPeriod('m.month')} >= ${monthPeriod('m.first_active_month')}
                   AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
                 GROUP BY 1, 2) x
         GROUP BY 1, 2`,
-      [period, new Date(asOf), firstStart, new Date(lastEnd), new Date(asOfMonth), except],
+      [period, new Date(asOf), firstStart, utcDay(lastEnd), utcDay(asOfMonth), except],
     ) as Promise<{ cohort: number; at: number; size: number; active: number; revenue: number }[]>,
     asOfMonth < lastEnd
       ? (manager.query(
           `SELECT ${periodOfMonth('m.first_active_month')} AS cohort, coalesce(sum(f.revenue), 0)::float8 AS revenue
              FROM c360_kpi_purchases f
-             JOIN c360_kpi_customer_months m ON m.customer_id = f.customer_id AND m.month = $3
-            WHERE f.occurred_at >= $3 AND f.occurred_at <= $2 AND f.customer_id <> ALL($5::text[])
-              AND m.first_active_month >= $4 AND (m.first_active_month < $3 OR m.first_purchase_at <= $2)
+             JOIN c360_kpi_customer_months m ON m.customer_id = f.customer_id AND m.month = $3::date
+            WHERE f.occurred_at >= $6 AND f.occurred_at <= $2 AND f.customer_id <> ALL($5::text[])
+              AND m.first_active_month >= $4::date AND (m.first_active_month < $3::date OR m.first_purchase_at <= $2)
             GROUP BY 1`,
-          [period, new Date(asOf), new Date(asOfMonth), firstStart, except],
+          [period, new Date(asOf), utcDay(asOfMonth), firstStart, except, new Date(asOfMonth)],
         ) as Promise<{ cohort: number; revenue: number }[]>)
       : Promise.resolve([]),
   ]);
@@ -460,8 +468,8 @@ export async function serviceImpactFromAggregates(
       date(E),
       date(A),
       date(B),
-      isoDate(A),
-      isoDate(B),
+      utcDay(A),
+      utcDay(B),
       extraResolutionMs,
     ],
   )) as (

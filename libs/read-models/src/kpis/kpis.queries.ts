@@ -31,6 +31,7 @@ import {
   monthStart,
   periodTalliesFromAggregates,
   serviceImpactFromAggregates,
+  utcDay,
 } from './kpi-aggregates.js';
 import { DEFAULT_CHURN_AFTER_DAYS } from './kpi-derived-rows.js';
 
@@ -66,7 +67,7 @@ export async function customerHistoriesAsOf(
   const only2 = streams === undefined ? '' : 'AND f.customer_id = ANY($2::text[])';
   const extra = streams === undefined ? [] : [streams];
   const cut = monthStart(asOf);
-  const exact = [...new Set(dayMonths.map(monthStart).filter((m) => m < cut))].map((m) => new Date(m));
+  const exact = [...new Set(dayMonths.map(monthStart).filter((m) => m < cut))].map(utcDay);
   const [months, rows, channels] = await Promise.all([
     manager.query(
       `SELECT ${SHOWN_AS} AS customer, ${MS("f.month::timestamp AT TIME ZONE 'UTC'")} AS at, f.orders,
@@ -74,7 +75,7 @@ export async function customerHistoriesAsOf(
               ${MS('f.first_purchase_at')} AS first, ${MS('f.last_purchase_at')} AS last
          FROM c360_kpi_customer_months f LEFT JOIN ${shownFrom(streams, '$3')} c ON c.customer_id = f.customer_id
         WHERE f.month < $1::date AND NOT (f.month = ANY($2::date[])) ${only3}`,
-      [new Date(cut), exact, ...extra],
+      [utcDay(cut), exact, ...extra],
     ) as Promise<
       {
         customer: string;
