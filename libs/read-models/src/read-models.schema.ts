@@ -13,6 +13,7 @@ import { CreateKpiCustomerMonths1763902000000 } from './kpis/create-kpi-customer
 import { CreateKpiCustomerLives1763902200100 } from './kpis/create-kpi-customer-lives.migration.js';
 import { CreateKpiMonths1763902300100 } from './kpis/create-kpi-months.migration.js';
 import { CreateKpiSpanMonths1763902500100 } from './kpis/create-kpi-span-months.migration.js';
+import { AddKpiLifeChannels1763902600100 } from './kpis/add-kpi-life-channels.migration.js';
 import { KpisProjection } from './kpis/kpis.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
@@ -26,6 +27,7 @@ export const READ_MODEL_MIGRATIONS = [
   CreateKpiCustomerLives1763902200100,
   CreateKpiMonths1763902300100,
   CreateKpiSpanMonths1763902500100,
+  AddKpiLifeChannels1763902600100,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,

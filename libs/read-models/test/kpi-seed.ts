@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import {
   kpiCohortTotalsSql,
   kpiComebackTotalsSql,
+  kpiLifeChannelsSql,
   kpiLivesInsertSql,
   kpiMonthLinksSql,
   kpiMonthTotalsSql,
@@ -27,8 +28,12 @@ export async function seedKpiMonthSummaries(dataSource: DataSource): Promise<voi
   await dataSource.query(kpiComebackTotalsSql('TRUE', 1));
 }
 
-/** The month and cohort totals the projection keeps from the month rows and the first channels seeded. */
+/**
+ * The month and cohort totals the projection keeps from the month rows and the first touchpoints seeded, and the
+ * first channel it copies onto the alive spans.
+ */
 export async function seedKpiMonthTotals(dataSource: DataSource): Promise<void> {
+  await dataSource.query(kpiLifeChannelsSql('TRUE'));
   await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
   await dataSource.query(kpiCohortTotalsSql('TRUE', 1));
 }

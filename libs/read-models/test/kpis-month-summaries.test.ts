@@ -228,6 +228,20 @@ describe('KPI queries from the derived rows, through the projection', () => {
     expect(expected.some((r) => r.channel === 'social')).toBe(true);
   });
 
+  it('keeps the first channel on every alive span after late touchpoints from another channel', async () => {
+    const kept = (await dataSource.query(
+      `SELECT l.customer_id, l.channel, l.first_touch_at, t.channel AS first_channel, t.occurred_at AS first_at
+         FROM c360_kpi_customer_lives l LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = l.customer_id`,
+    )) as { customer_id: string; channel: string; first_touch_at: Date; first_channel: string; first_at: Date }[];
+    expect(kept.length).toBeGreaterThan(8);
+    for (const row of kept) expect([row.channel, row.first_touch_at]).toEqual([row.first_channel, row.first_at]);
+    // edge's page view of 2022-07-01, projected in the later batch, came before its first purchase
+    expect(kept.find((r) => r.customer_id === 'edge')).toMatchObject({
+      channel: 'social',
+      first_touch_at: new Date('2022-07-01T00:00:00.000Z'),
+    });
+  });
+
   it('keeps the span totals equal to a recount of the spans after late purchases', async () => {
     const recount = `SELECT date_trunc('month', started_at AT TIME ZONE 'UTC')::date::text AS started,
                             date_trunc('month', churn_at AT TIME ZONE 'UTC')::date::text AS churned, count(*)::int AS spans

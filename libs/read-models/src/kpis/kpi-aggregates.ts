@@ -351,14 +351,9 @@ export async function lifetimesFromAggregates(
     by === 'none'
       ? `'all'`
       : by === 'channel'
-        ? `coalesce(CASE WHEN t.occurred_at <= $1 THEN t.channel END, 'unknown')`
+        ? `coalesce(CASE WHEN l.first_touch_at <= $1 THEN l.channel END, 'unknown')`
         : `coalesce(s.tier, 'unknown')`;
-  const join =
-    by === 'channel'
-      ? 'LEFT JOIN c360_kpi_first_touchpoints t ON t.customer_id = l.customer_id'
-      : by === 'tier'
-        ? 'LEFT JOIN c360_customer_scores s ON s.customer_id = l.customer_id'
-        : '';
+  const join = by === 'tier' ? 'LEFT JOIN c360_customer_scores s ON s.customer_id = l.customer_id' : '';
   const rows = (await manager.query(
     `SELECT ${group} AS "group", l.churn_at < $1 AS churned,
             date_part('day', CASE WHEN l.churn_at < $1 THEN l.churn_at - $3::interval ELSE $1 END

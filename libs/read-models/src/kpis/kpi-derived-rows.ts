@@ -37,6 +37,18 @@ export const kpiLivesInsertSql = (filter: string) => `
            GROUP BY customer_id, span) s`;
 
 /**
+ * Copies each stream's first touchpoint (channel and instant) onto its alive spans, so the lifetimes grouped by
+ * channel read one table. Run after a batch's spans and first touchpoints are written, for the streams whose
+ * spans or first touchpoint it may have changed.
+ */
+export const kpiLifeChannelsSql = (filter: string) => `
+  UPDATE c360_kpi_customer_lives l
+     SET channel = t.channel, first_touch_at = t.occurred_at
+    FROM (SELECT * FROM c360_kpi_first_touchpoints WHERE ${filter}) t
+   WHERE t.customer_id = l.customer_id
+     AND (l.channel IS DISTINCT FROM t.channel OR l.first_touch_at IS DISTINCT FROM t.occurred_at)`;
+
+/**
  * Adds (`sign` 1) or takes away (−1) the month summary rows of the streams `filter` picks from the month totals:
  * per month, previous active month (−infinity for none) and, for a stream's first active month, the channel of
  * its first touchpoint, the streams with a purchase that month and the sums. The projection takes a stream's

@@ -10,6 +10,7 @@ import {
   kpiSpanTotalsSql,
   kpiComebackTotalsSql,
   kpiCohortTotalsSql,
+  kpiLifeChannelsSql,
 } from './kpi-derived-rows.js';
 import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
 
@@ -117,6 +118,7 @@ export class KpisProjection implements Projection {
         [json(facts.firstTouchpoints)],
       );
     if (changing.length > 0) {
+      await manager.query(kpiLifeChannelsSql(changingStreams), [changing]);
       await manager.query(kpiMonthTotalsSql(changingStreams, 1), [changing]);
       await manager.query(kpiCohortTotalsSql(changingStreams, 1), [changing]);
     }
