@@ -366,6 +366,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
       c360_kpi_span_months: 'spans <> 0',
       c360_kpi_comeback_months: 'spans <> 0',
       c360_kpi_cohort_months: 'customers <> 0 OR revenue <> 0',
+      c360_kpi_silence_days: 'silences <> 0',
     };
     const primaryKeyOf = async (table: string) =>
       (

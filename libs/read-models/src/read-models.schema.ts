@@ -14,6 +14,7 @@ import { CreateKpiCustomerLives1763902200100 } from './kpis/create-kpi-customer-
 import { CreateKpiMonths1763902300100 } from './kpis/create-kpi-months.migration.js';
 import { CreateKpiSpanMonths1763902500100 } from './kpis/create-kpi-span-months.migration.js';
 import { AddKpiLifeChannels1763902600100 } from './kpis/add-kpi-life-channels.migration.js';
+import { CreateKpiSilences1763902700100 } from './kpis/create-kpi-silences.migration.js';
 import { KpisProjection } from './kpis/kpis.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
@@ -28,6 +29,7 @@ export const READ_MODEL_MIGRATIONS = [
   CreateKpiMonths1763902300100,
   CreateKpiSpanMonths1763902500100,
   AddKpiLifeChannels1763902600100,
+  CreateKpiSilences1763902700100,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,

@@ -3,6 +3,8 @@ import {
   kpiCohortTotalsSql,
   kpiComebackTotalsSql,
   kpiLifeChannelsSql,
+  kpiSilencesInsertSql,
+  kpiSilenceTotalsSql,
   kpiLivesInsertSql,
   kpiMonthLinksSql,
   kpiMonthTotalsSql,
@@ -11,7 +13,8 @@ import {
 
 /**
  * From the facts seeded in `c360_kpi_purchases`, the per-month summary the projection keeps beside them and the
- * rows it derives from each stream's facts (month links, alive spans, span and comeback totals).
+ * rows it derives from each stream's facts (month links, alive spans, span and comeback totals, silences and
+ * their totals).
  */
 export async function seedKpiMonthSummaries(dataSource: DataSource): Promise<void> {
   await dataSource.query(
@@ -26,6 +29,8 @@ export async function seedKpiMonthSummaries(dataSource: DataSource): Promise<voi
   await dataSource.query(kpiLivesInsertSql('TRUE'));
   await dataSource.query(kpiSpanTotalsSql('TRUE', 1));
   await dataSource.query(kpiComebackTotalsSql('TRUE', 1));
+  await dataSource.query(kpiSilencesInsertSql('TRUE'));
+  await dataSource.query(kpiSilenceTotalsSql('TRUE', 1));
 }
 
 /**

@@ -276,6 +276,34 @@ describe('KPI queries from the derived rows, through the projection', () => {
     expect(expected.filter((r) => r.started === '2022-03-01').map((r) => r.covered)).not.toContain('2022-02-01');
   });
 
+  it('keeps the silences longer than 30 days and their totals equal to a recount of the purchases', async () => {
+    const recount = `SELECT p.customer_id, p.occurred_at AS purchase_at, n.next AS next_purchase_at
+                       FROM (SELECT DISTINCT customer_id, occurred_at FROM c360_kpi_purchases WHERE orders > 0) p
+                      CROSS JOIN LATERAL (SELECT min(q.occurred_at) AS next FROM c360_kpi_purchases q
+                                           WHERE q.customer_id = p.customer_id AND q.orders > 0
+                                             AND q.occurred_at > p.occurred_at) n
+                      WHERE n.next IS NULL OR n.next > p.occurred_at + interval '720 hours'
+                      ORDER BY 1, 2`;
+    const kept = `SELECT customer_id, purchase_at, next_purchase_at FROM c360_kpi_silences ORDER BY 1, 2`;
+    const expected = (await dataSource.query(recount)) as { customer_id: string; purchase_at: Date }[];
+    expect(await dataSource.query(kept)).toEqual(expected);
+    // late's purchase of 2021-12-01, projected in the later batch, split its silence from 2021-02-01 in two
+    expect(expected.filter((r) => r.customer_id === 'late').map((r) => r.purchase_at.toISOString())).toEqual([
+      '2021-02-01T10:00:00.000Z',
+      '2021-12-01T10:00:00.000Z',
+      '2022-08-01T10:00:00.000Z',
+    ]);
+    const totals = `SELECT to_char(purchase_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+                           coalesce(to_char(next_purchase_at AT TIME ZONE 'UTC', 'YYYY-MM'), 'none') AS next,
+                           count(*)::int AS silences
+                      FROM c360_kpi_silences GROUP BY 1, 2 ORDER BY 1, 2`;
+    const keptTotals = `SELECT purchase_day::text AS day,
+                               CASE WHEN next_month = 'infinity' THEN 'none' ELSE to_char(next_month, 'YYYY-MM') END AS next,
+                               silences
+                          FROM c360_kpi_silence_days WHERE silences <> 0 ORDER BY 1, 2`;
+    expect(await dataSource.query(keptTotals)).toEqual(await dataSource.query(totals));
+  });
+
   it('keeps the cohort totals equal to a recount of the month rows after late purchases', async () => {
     const recount = `SELECT first_active_month::text AS first, month::text,
                             coalesce(previous_active_month, '-infinity'::date)::text AS previous,

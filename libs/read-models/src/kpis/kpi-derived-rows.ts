@@ -37,6 +37,40 @@ export const kpiLivesInsertSql = (filter: string) => `
            GROUP BY customer_id, span) s`;
 
 /**
+ * The shortest silence kept in `c360_kpi_silences`: the alive spans for any `churnAfterDays` at least this long
+ * break only at silences longer than it, so they can be read from those silences alone.
+ */
+export const SILENCE_FLOOR_DAYS = 30;
+
+export const kpiSilencesDeleteSql = (filter: string) => `DELETE FROM c360_kpi_silences WHERE ${filter}`;
+
+/**
+ * A stream's silences: each purchase followed by more than `SILENCE_FLOOR_DAYS` (as hours) without one, with the
+ * next purchase, and its last purchase, with none. Of two purchases at one instant only the later in the window
+ * order can be followed by a silence, so the instant is kept once.
+ */
+export const kpiSilencesInsertSql = (filter: string) => `
+  INSERT INTO c360_kpi_silences (customer_id, purchase_at, next_purchase_at)
+  SELECT customer_id, occurred_at, next_purchase_at
+    FROM (SELECT customer_id, occurred_at,
+                 lead(occurred_at) OVER (PARTITION BY customer_id ORDER BY occurred_at) AS next_purchase_at
+            FROM c360_kpi_purchases WHERE orders > 0 AND ${filter}) p
+   WHERE next_purchase_at IS NULL OR next_purchase_at > occurred_at + interval '${SILENCE_FLOOR_DAYS * 24} hours'`;
+
+/**
+ * Adds (`sign` 1) or takes away (−1) the silences of the streams `filter` picks from the silence totals: per UTC
+ * day of the purchase before and UTC month of the purchase after (infinity for a last purchase). Kept by
+ * difference like the span totals.
+ */
+export const kpiSilenceTotalsSql = (filter: string, sign: 1 | -1) => `
+  INSERT INTO c360_kpi_silence_days AS k (purchase_day, next_month, silences)
+  SELECT (purchase_at AT TIME ZONE 'UTC')::date,
+         coalesce(date_trunc('month', next_purchase_at AT TIME ZONE 'UTC')::date, 'infinity'::date), ${sign} * count(*)
+    FROM c360_kpi_silences WHERE ${filter}
+   GROUP BY 1, 2
+  ON CONFLICT (purchase_day, next_month) DO UPDATE SET silences = k.silences + EXCLUDED.silences`;
+
+/**
  * Copies each stream's first touchpoint (channel and instant) onto its alive spans, so the lifetimes grouped by
  * channel read one table. Run after a batch's spans and first touchpoints are written, for the streams whose
  * spans or first touchpoint it may have changed.

@@ -11,6 +11,9 @@ import {
   kpiComebackTotalsSql,
   kpiCohortTotalsSql,
   kpiLifeChannelsSql,
+  kpiSilencesDeleteSql,
+  kpiSilencesInsertSql,
+  kpiSilenceTotalsSql,
 } from './kpi-derived-rows.js';
 import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
 
@@ -29,6 +32,8 @@ export class KpisProjection implements Projection {
     'c360_kpi_span_months',
     'c360_kpi_comeback_months',
     'c360_kpi_cohort_months',
+    'c360_kpi_silences',
+    'c360_kpi_silence_days',
     'c360_kpi_sku_prices',
     'c360_kpi_first_touchpoints',
     'c360_kpi_complaints',
@@ -96,6 +101,11 @@ export class KpisProjection implements Projection {
       await manager.query(kpiLivesInsertSql(streams), [touched]);
       await manager.query(kpiSpanTotalsSql(streams, 1), [touched]);
       await manager.query(kpiComebackTotalsSql(streams, 1), [touched]);
+      // and their silences leave the silence totals and come back as recomputed
+      await manager.query(kpiSilenceTotalsSql(streams, -1), [touched]);
+      await manager.query(kpiSilencesDeleteSql(streams), [touched]);
+      await manager.query(kpiSilencesInsertSql(streams), [touched]);
+      await manager.query(kpiSilenceTotalsSql(streams, 1), [touched]);
     }
     if (facts.skuPrices.length > 0)
       await manager.query(
