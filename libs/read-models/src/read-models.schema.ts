@@ -15,6 +15,7 @@ import { CreateKpiMonths1763902300100 } from './kpis/create-kpi-months.migration
 import { CreateKpiSpanMonths1763902500100 } from './kpis/create-kpi-span-months.migration.js';
 import { AddKpiLifeChannels1763902600100 } from './kpis/add-kpi-life-channels.migration.js';
 import { CreateKpiSilences1763902700100 } from './kpis/create-kpi-silences.migration.js';
+import { CreateKpiComplainantMonths1763902800100 } from './kpis/create-kpi-complainant-months.migration.js';
 import { KpisProjection } from './kpis/kpis.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
@@ -30,6 +31,7 @@ export const READ_MODEL_MIGRATIONS = [
   CreateKpiSpanMonths1763902500100,
   AddKpiLifeChannels1763902600100,
   CreateKpiSilences1763902700100,
+  CreateKpiComplainantMonths1763902800100,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,

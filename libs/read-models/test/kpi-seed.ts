@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import {
   kpiCohortTotalsSql,
   kpiComebackTotalsSql,
+  kpiComplainantMonthsSql,
   kpiLifeChannelsSql,
   kpiSilencesInsertSql,
   kpiSilenceTotalsSql,
@@ -41,6 +42,11 @@ export async function seedKpiMonthTotals(dataSource: DataSource): Promise<void> 
   await dataSource.query(kpiLifeChannelsSql('TRUE'));
   await dataSource.query(kpiMonthTotalsSql('TRUE', 1));
   await dataSource.query(kpiCohortTotalsSql('TRUE', 1));
+}
+
+/** The month rows of the streams with a complaint case seeded, as the projection copies them for the spend. */
+export async function seedKpiComplainantMonths(dataSource: DataSource): Promise<void> {
+  await dataSource.query(kpiComplainantMonthsSql('TRUE'));
 }
 
 /**
@@ -83,6 +89,7 @@ export async function seedPlantedKpiHistory(dataSource: DataSource): Promise<voi
             CASE WHEN c % 3 = 0 THEN NULL ELSE timestamptz '2023-02-01' + (c % 200 + c % 20) * interval '1 day' END
        FROM generate_series(1, 300, 4) c`,
   );
+  await seedKpiComplainantMonths(dataSource);
   await dataSource.query(
     `INSERT INTO c360_kpi_marketing_spend (spend_id, channel, amount, currency, period_start, period_end, occurred_at)
      VALUES ('s-1', 'web', 900, 'EUR', '2023-01-01', '2023-06-30', '2022-12-01')`,

@@ -156,6 +156,15 @@ describe('KPI queries from the derived rows, through the projection', () => {
       // two streams of one customer: alone each is one span, together a churn and a comeback
       purchase('root', '2021-01-01T09:00:00.000Z'),
       purchase('member', '2022-02-15T09:00:00.000Z', 80, 'store'),
+      // long gone when it sends a purchase back in 2022: its return is no customer's spend in a 2022 window
+      purchase('returner', '2020-01-10T12:00:00.000Z', 60),
+      event('PurchaseReturned', 'returner', '2022-06-01T12:00:00.000Z', {
+        orderId: 'o-returner',
+        lines: [{ sku: 'X', quantity: 1 }],
+        reason: 'late',
+      }),
+      // buys first in the evening of a window's last day, after the window ends at 06:00
+      purchase('night-owl', '2023-09-20T18:00:00.000Z', 90),
       purchase('steady', '2021-03-03T00:00:00.000Z'),
       purchase('steady', '2021-12-03T00:00:00.000Z'),
       purchase('steady', '2022-11-03T00:00:00.000Z'),
@@ -304,6 +313,17 @@ describe('KPI queries from the derived rows, through the projection', () => {
     expect(await dataSource.query(keptTotals)).toEqual(await dataSource.query(totals));
   });
 
+  it('keeps the complainant months equal to the month rows of every stream with a case', async () => {
+    const recount = `SELECT customer_id, month::text, revenue::float8 AS revenue FROM c360_kpi_customer_months
+                      WHERE customer_id IN (SELECT customer_id FROM c360_kpi_complaints) ORDER BY 1, 2`;
+    const kept = `SELECT customer_id, month::text, revenue::float8 AS revenue FROM c360_kpi_complainant_months
+                   ORDER BY 1, 2`;
+    const expected = (await dataSource.query(recount)) as { customer_id: string; month: string }[];
+    expect(await dataSource.query(kept)).toEqual(expected);
+    // steady's purchase of the later batch, after its cases of the first
+    expect(expected.filter((r) => r.customer_id === 'steady').map((r) => r.month)).toContain('2023-10-01');
+  });
+
   it('keeps the cohort totals equal to a recount of the month rows after late purchases', async () => {
     const recount = `SELECT first_active_month::text AS first, month::text,
                             coalesce(previous_active_month, '-infinity'::date)::text AS previous,
@@ -373,8 +393,8 @@ describe('KPI queries from the derived rows, through the projection', () => {
       const g = impact.groups.find((x) => x.group === name)!;
       return [g.customers, g.churned];
     };
-    // edge: no complaint, churns 2023-11-03
-    expect(group('no-complaint')).toEqual([1, 1]);
+    // edge: no complaint, churns 2023-11-03; night-owl, new in 2023, alive at its end
+    expect(group('no-complaint')).toEqual([2, 1]);
     // same-month (exactly 7 days) churns 2023-05-20
     expect(group('resolved-within-7-days')).toEqual([1, 1]);
     // comeback (49 days), late (resolved in the later batch, before its churn on 2023-08-01), steady (19 days

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@c360/testing';
 import { DataSource } from 'typeorm';
 import { cohortsAsOf, relationshipKpisAsOf, serviceImpactAsOf, survivalAsOf } from '../src/kpis/kpis.queries.js';
-import { seedKpiMonthSummaries, seedKpiMonthTotals } from './kpi-seed.js';
+import { seedKpiComplainantMonths, seedKpiMonthSummaries, seedKpiMonthTotals } from './kpi-seed.js';
 
 /**
  * The KPI queries at benchmark scale (KPI_SCALE customers, ~6 purchases each, complaints, NPS, spend), seeded
@@ -44,6 +44,7 @@ maybe('KPI queries at scale', () => {
          FROM generate_series(1, $1::int, 10) c`,
       [scale],
     );
+    await seedKpiComplainantMonths(dataSource);
     await dataSource.query(
       `INSERT INTO c360_kpi_nps (event_id, customer_id, occurred_at, nps)
        SELECT 'n-' || c, 'c-' || c, timestamptz '2024-06-01', c % 11 FROM generate_series(1, $1::int, 5) c`,

@@ -385,9 +385,15 @@ const monthCeil = (instant: number) => {
  * per group by SQL over the alive spans, complaint cases and NPS answers. The span holding `end` (the last
  * started before it) says whether the customer churned by the window's end (its churn instant is before it)
  * and, if so, its last purchase (churn instant − 365 days); a span with started_at < from ≤ churn_at says it was
- * alive at `from`. Spend is summed from whole months and, at the window's edges, from the facts, by the UTC day
- * they occurred on, as the histories are. Resolution times of the streams left out (`extraResolutionMs`) join
- * the median, which is read off the sorted list in SQL.
+ * alive at `from`. Resolution times of the streams left out (`extraResolutionMs`) join the median, which is read
+ * off the sorted list in SQL.
+ *
+ * Spend sums the facts whose UTC day starts in [from, end), as the histories do: they occurred in [F, E), whole
+ * months [A, B) of it from month rows and the edges from the facts. Only the complaining customers' spend is
+ * summed per customer, from `c360_kpi_complainant_months`; the no-complaint group gets the rest: the window's
+ * revenue from the month totals, less that of the streams left out (merged ones and those that are no customer
+ * of the window: they were silent at `from` for longer than the threshold and came back, or have only returns
+ * in it, or bought first after `end` on its last day) and less the complaining customers'.
  */
 export async function serviceImpactFromAggregates(
   manager: EntityManager,
@@ -398,59 +404,97 @@ export async function serviceImpactFromAggregates(
   const { from, asOf } = window;
   const end = Math.min(window.to, asOf + 1);
   const evaluatedAt = Math.min(window.to, asOf);
-  // a fact counts when its UTC day starts in [from, end): it occurred in [F, E); whole months [A, B) from the summary
   const F = ceilTo(from, DAY_MS);
   const E = Math.min(ceilTo(end, DAY_MS), asOf + 1);
   const A = monthCeil(F);
   const B = Math.max(A, monthStart(E));
   const date = (ms: number) => new Date(ms);
-  const rows = (await manager.query(
-    `WITH pop AS MATERIALIZED (
-       SELECT e.customer_id, e.churn_at, e.churn_at < $3 AS churned
-         FROM c360_kpi_customer_lives e
-         LEFT JOIN c360_kpi_customer_lives a
-           ON a.customer_id = e.customer_id AND a.started_at < $1 AND a.churn_at >= $1
+  // the customers of the window: the span holding end, for a stream new in the window or alive at from (the span
+  // itself when it started before from; an earlier one when it is a comeback in the window)
+  const pop = `
+       SELECT e.customer_id, e.churn_at, e.churn_at < $3 AS churned, coalesce(f.fate, 0) AS fate
+         FROM c360_kpi_customer_lives e LEFT JOIN fate f ON f.customer_id = e.customer_id
         WHERE e.started_at < $2 AND (e.next_started_at IS NULL OR e.next_started_at >= $2)
-          AND e.customer_id <> ALL($5::text[]) AND (e.first_purchase_at >= $1 OR a.customer_id IS NOT NULL)),
-     fate AS (
+          AND e.customer_id <> ALL($5::text[])
+          AND (e.first_purchase_at >= $1 OR (e.started_at < $1 AND e.churn_at >= $1)
+               OR e.customer_id IN (
+                    SELECT j.customer_id FROM c360_kpi_customer_lives j
+                     WHERE j.started_at > j.first_purchase_at AND j.started_at >= $1 AND j.started_at < $2
+                       AND EXISTS (SELECT 1 FROM c360_kpi_customer_lives a
+                                    WHERE a.customer_id = j.customer_id AND a.started_at < $1 AND a.churn_at >= $1)))`;
+  const rows = (await manager.query(
+    `WITH fate AS MATERIALIZED (
        SELECT c.customer_id,
               max(CASE WHEN c.resolved_at IS NULL OR c.resolved_at > $4 THEN 3
                        WHEN c.resolved_at <= c.opened_at + interval '168 hours' THEN 1 ELSE 2 END) AS fate
          FROM c360_kpi_complaints c
         WHERE c.opened_at >= $1 AND c.opened_at < $2 AND c.customer_id <> ALL($5::text[])
         GROUP BY 1),
-     bad AS (
+     pop AS MATERIALIZED (${pop}),
+     bad AS MATERIALIZED (
        SELECT p.customer_id FROM pop p JOIN c360_kpi_complaints c ON c.customer_id = p.customer_id
         WHERE p.churned AND c.opened_at <= p.churn_at AND (c.resolved_at IS NULL OR c.resolved_at > p.churn_at)
        UNION
        SELECT p.customer_id FROM pop p JOIN c360_kpi_nps a ON a.customer_id = p.customer_id
         WHERE p.churned AND a.nps <= 6 AND a.occurred_at <= p.churn_at
-          AND a.occurred_at >= p.churn_at - interval '10920 hours'),
-     grouped AS MATERIALIZED (
-       SELECT p.customer_id, coalesce(f.fate, 0) AS fate, p.churned, b.customer_id IS NOT NULL AS bad
-         FROM pop p LEFT JOIN fate f ON f.customer_id = p.customer_id LEFT JOIN bad b ON b.customer_id = p.customer_id),
-     spend AS (
-       SELECT g.fate, sum(x.revenue) AS revenue
-         FROM (SELECT customer_id, revenue FROM c360_kpi_customer_months
-                WHERE month >= $10::date AND month < $11::date AND customer_id <> ALL($5::text[])
+          AND a.occurred_at >= p.churn_at - $13::interval - interval '2160 hours'),
+     complained AS MATERIALIZED (
+       SELECT p.customer_id, p.fate, p.churned, b.customer_id IS NOT NULL AS bad
+         FROM pop p LEFT JOIN bad b ON b.customer_id = p.customer_id
+        WHERE p.fate > 0),
+     edges AS MATERIALIZED (
+       SELECT customer_id, revenue FROM c360_kpi_purchases
+        WHERE occurred_at >= $6 AND occurred_at < $7 AND (occurred_at < $8 OR occurred_at >= $9)),
+     unsure AS MATERIALIZED (
+       SELECT customer_id FROM c360_kpi_purchases WHERE orders = 0 AND occurred_at >= $6 AND occurred_at < $7
+       UNION
+       SELECT customer_id FROM c360_kpi_purchases WHERE occurred_at >= $2 AND occurred_at < $7),
+     left_out AS MATERIALIZED (
+       SELECT unnest($5::text[]) AS customer_id
+       UNION
+       SELECT customer_id FROM c360_kpi_silences
+        WHERE purchase_at < $1 - $13::interval AND next_purchase_at >= $1 AND next_purchase_at < $7
+       UNION
+       (SELECT customer_id FROM unsure
+        EXCEPT
+        SELECT customer_id FROM pop WHERE customer_id IN (SELECT customer_id FROM unsure))),
+     spent AS (
+       SELECT (SELECT coalesce(sum(revenue), 0) FROM c360_kpi_months WHERE month >= $10::date AND month < $11::date)
+            + (SELECT coalesce(sum(revenue), 0) FROM edges)
+            - (SELECT coalesce(sum(m.revenue), 0)
+                 FROM left_out l
+                CROSS JOIN LATERAL (SELECT sum(revenue) AS revenue FROM c360_kpi_customer_months
+                                     WHERE customer_id = l.customer_id AND month >= $10::date AND month < $11::date) m)
+            - (SELECT coalesce(sum(x.revenue), 0) FROM edges x JOIN left_out l USING (customer_id)) AS revenue),
+     complained_spend AS MATERIALIZED (
+       SELECT c.fate, sum(x.revenue) AS revenue
+         FROM (SELECT customer_id, revenue FROM c360_kpi_complainant_months
+                WHERE month >= $10::date AND month < $11::date
                UNION ALL
-               SELECT customer_id, revenue FROM c360_kpi_purchases
-                WHERE occurred_at >= $6 AND occurred_at < $7 AND (occurred_at < $8 OR occurred_at >= $9)
-                  AND customer_id <> ALL($5::text[])) x
-         JOIN grouped g ON g.customer_id = x.customer_id
+               SELECT customer_id, revenue FROM edges) x
+         JOIN complained c ON c.customer_id = x.customer_id
         GROUP BY 1),
+     groups AS MATERIALIZED (
+       SELECT c.fate, count(*) AS customers, count(*) FILTER (WHERE c.churned) AS churned,
+              count(*) FILTER (WHERE c.churned AND c.bad) AS bad, coalesce(min(s.revenue), 0) AS spend
+         FROM complained c LEFT JOIN complained_spend s ON s.fate = c.fate
+        GROUP BY 1),
+     everyone AS (SELECT count(*) AS customers, count(*) FILTER (WHERE churned) AS churned FROM pop),
      durations AS (
        SELECT (extract(epoch FROM c.resolved_at) * 1000)::float8 - (extract(epoch FROM c.opened_at) * 1000)::float8 AS ms
-         FROM c360_kpi_complaints c JOIN pop p ON p.customer_id = c.customer_id
+         FROM c360_kpi_complaints c JOIN complained p ON p.customer_id = c.customer_id
         WHERE c.opened_at >= $1 AND c.opened_at < $2 AND c.resolved_at <= $4
        UNION ALL SELECT unnest($12::float8[])),
      ranked AS (SELECT ms, row_number() OVER (ORDER BY ms) AS i, count(*) OVER () AS n FROM durations)
-     SELECT 'group' AS kind, g.fate, g.customers, g.churned, coalesce(s.revenue, 0)::float8 AS spend, g.bad,
-            NULL::float8 AS ms, NULL::int AS n
-       FROM (SELECT fate, count(*)::int AS customers, count(*) FILTER (WHERE churned)::int AS churned,
-                    count(*) FILTER (WHERE churned AND bad)::int AS bad
-               FROM grouped GROUP BY 1) g
-       LEFT JOIN spend s ON s.fate = g.fate
+     SELECT 'group' AS kind, fate, customers::int, churned::int, spend::float8, bad::int, NULL::float8 AS ms,
+            NULL::int AS n
+       FROM groups
+     UNION ALL
+     SELECT 'group', 0, (e.customers - (SELECT coalesce(sum(customers), 0) FROM groups))::int,
+            (e.churned - (SELECT coalesce(sum(churned), 0) FROM groups))::int,
+            ((SELECT revenue FROM spent) - (SELECT coalesce(sum(spend), 0) FROM groups))::float8,
+            ((SELECT count(*) FROM bad) - (SELECT coalesce(sum(bad), 0) FROM groups))::int, NULL, NULL
+       FROM everyone e
      UNION ALL
      SELECT 'median', NULL, NULL, NULL, NULL, NULL, ms, n::int FROM ranked WHERE i IN ((n + 1) / 2, n / 2 + 1)`,
     [
@@ -466,6 +510,7 @@ export async function serviceImpactFromAggregates(
       utcDay(A),
       utcDay(B),
       extraResolutionMs,
+      CHURN_HOURS,
     ],
   )) as (
     | { kind: 'group'; fate: number; customers: number; churned: number; spend: number; bad: number }

@@ -71,6 +71,19 @@ export const kpiSilenceTotalsSql = (filter: string, sign: 1 | -1) => `
   ON CONFLICT (purchase_day, next_month) DO UPDATE SET silences = k.silences + EXCLUDED.silences`;
 
 /**
+ * Copies the month rows of the streams `filter` picks that have a complaint case into the complainant months
+ * (month rows are only ever added or changed, so an upsert keeps the copy equal). Run after a batch's facts and
+ * cases are written, for the streams it adds facts or cases to.
+ */
+export const kpiComplainantMonthsSql = (filter: string) => `
+  INSERT INTO c360_kpi_complainant_months AS k (customer_id, month, revenue)
+  SELECT m.customer_id, m.month, m.revenue
+    FROM c360_kpi_customer_months m
+   WHERE m.customer_id IN (SELECT customer_id FROM c360_kpi_complaints WHERE ${filter})
+  ON CONFLICT (customer_id, month) DO UPDATE SET revenue = EXCLUDED.revenue
+   WHERE k.revenue IS DISTINCT FROM EXCLUDED.revenue`;
+
+/**
  * Copies each stream's first touchpoint (channel and instant) onto its alive spans, so the lifetimes grouped by
  * channel read one table. Run after a batch's spans and first touchpoints are written, for the streams whose
  * spans or first touchpoint it may have changed.

@@ -10,6 +10,7 @@ import {
   kpiSpanTotalsSql,
   kpiComebackTotalsSql,
   kpiCohortTotalsSql,
+  kpiComplainantMonthsSql,
   kpiLifeChannelsSql,
   kpiSilencesDeleteSql,
   kpiSilencesInsertSql,
@@ -34,6 +35,7 @@ export class KpisProjection implements Projection {
     'c360_kpi_cohort_months',
     'c360_kpi_silences',
     'c360_kpi_silence_days',
+    'c360_kpi_complainant_months',
     'c360_kpi_sku_prices',
     'c360_kpi_first_touchpoints',
     'c360_kpi_complaints',
@@ -143,6 +145,10 @@ export class KpisProjection implements Projection {
                 resolved_at = least(c.resolved_at, EXCLUDED.resolved_at)`,
         [json(facts.complaints)],
       );
+    // the month rows of the streams with a case whose rows or cases this batch may change, copied for the spend
+    const complaining = [...new Set([...touched, ...facts.complaints.map((c) => c.customerId)])];
+    if (complaining.length > 0)
+      await manager.query(kpiComplainantMonthsSql('customer_id = ANY($1::text[])'), [complaining]);
     if (facts.nps.length > 0)
       await manager.query(
         `INSERT INTO c360_kpi_nps (event_id, customer_id, occurred_at, nps)
