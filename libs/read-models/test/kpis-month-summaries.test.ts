@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { KpisProjection } from '../src/kpis/kpis.projection.js';
 import {
   cohortsAsOf,
+  customerHistoriesAsOf,
   marketingSpendAsOf,
   relationshipKpisAsOf,
   serviceExperiencesAsOf,
@@ -69,6 +70,64 @@ describe('KPI queries from month summaries', () => {
         expect(answer.groups.reduce((n, g) => n + g.customers, 0)).toBeGreaterThan(0);
       }
     }
+  });
+
+  // Purchases fall on whole days (plus a customer's own hour), 53 days apart in the pattern, so silences of exactly
+  // 53, 106 and 159 days are planted: a silence as long as the threshold is no churn.
+  const thresholds = [30, 31, 45, 53, 90, 106, 159, 180, 364, 400, 730];
+  it.each(asOfs)(
+    'answers any churnAfterDays from 30 days on from the silences, as the exact path does (asOf %d)',
+    async (asOf) => {
+      const exact = await customerHistoriesAsOf(m(), asOf, [
+        Date.parse('2023-02-10T08:00:00Z'),
+        Date.parse('2023-07-20T17:30:00Z'),
+        Date.parse('2023-07-20T17:30:00Z') - 1,
+      ]);
+      const spend = await marketingSpendAsOf(m(), asOf);
+      const experiences = await serviceExperiencesAsOf(m(), asOf);
+      for (const churnAfterDays of thresholds) {
+        for (const period of ['month', 'quarter', 'year'] as const) {
+          const window = { period, from: Date.parse('2022-11-15'), to: asOf, asOf, churnAfterDays };
+          expect(await relationshipKpisAsOf(m(), window)).toEqual(relationshipKpis(exact, spend, window));
+        }
+        for (const by of ['none', 'channel'] as const)
+          expect(await survivalAsOf(m(), by, asOf, churnAfterDays)).toEqual(
+            survivalCurves(exact, (h) => (by === 'none' ? 'all' : h.firstChannel), asOf, churnAfterDays),
+          );
+        for (const [from, to] of [
+          [Date.parse('2023-02-10T08:00:00Z'), Date.parse('2023-07-20T17:30:00Z')],
+          [Date.parse('2022-06-01'), Date.parse('2024-06-01')],
+        ] as const) {
+          const window = { from, to: Math.min(to, asOf + 1), asOf, churnAfterDays };
+          if (window.from > asOf) continue;
+          expect(await serviceImpactAsOf(m(), window)).toEqual(
+            serviceImpact(exact, (id) => experiences.get(id), window),
+          );
+        }
+      }
+    },
+  );
+
+  it('reads no history for a churnAfterDays from 30 days on, and every history below', async () => {
+    const asOf = Date.parse('2024-03-01T00:00:00.000Z');
+    const read = async (churnAfterDays: number) => {
+      const queries: string[] = [];
+      await dataSource.transaction(async (manager) => {
+        const query = manager.query.bind(manager);
+        manager.query = ((sql: string, parameters?: unknown[]) => {
+          queries.push(sql);
+          return query(sql, parameters);
+        }) as typeof manager.query;
+        const window = { period: 'month' as const, from: Date.parse('2023-01-01'), to: asOf, asOf, churnAfterDays };
+        await relationshipKpisAsOf(manager, window);
+        await survivalAsOf(manager, 'channel', asOf, churnAfterDays);
+        await serviceImpactAsOf(manager, { from: Date.parse('2023-01-01'), to: asOf, asOf, churnAfterDays });
+      });
+      // the histories' reading of every stream's month rows has no stream filter
+      return queries.filter((q) => q.includes('FROM c360_kpi_customer_months f') && !q.includes('ANY($3::text[])'));
+    };
+    for (const churnAfterDays of [30, 90, 365, 730]) expect(await read(churnAfterDays)).toEqual([]);
+    expect((await read(29)).length).toBe(3);
   });
 
   // A living customer's lifetime is asOf − first purchase in whole days, floored to the millisecond: first
@@ -163,6 +222,9 @@ describe('KPI queries from the derived rows, through the projection', () => {
         lines: [{ sku: 'X', quantity: 1 }],
         reason: 'late',
       }),
+      // silent from 2023-06-06 until after asOf 2023-11-03: exactly 150 days by then
+      purchase('on-the-day', '2023-06-06T00:00:00.000Z'),
+      purchase('on-the-day', '2024-01-01T00:00:00.000Z'),
       // buys first in the evening of a window's last day, after the window ends at 06:00
       purchase('night-owl', '2023-09-20T18:00:00.000Z', 90),
       purchase('steady', '2021-03-03T00:00:00.000Z'),
@@ -352,12 +414,16 @@ describe('KPI queries from the derived rows, through the projection', () => {
     '2025-01-01T00:00:00.000Z',
   ].map(Date.parse);
 
+  // 150 days: on-the-day's silence from 2023-06-06 ends exactly at asOf 2023-11-03; 460 days: comeback's silence
+  // from 2022-03-05 holds June 2023's start and ends at asOf 2023-06-15T12:00 with a purchase; below 30 days, the
+  // exact path
+  const thresholds = [20, 30, 90, 150, 180, 365, 400, 460, 730];
   it.each(asOfs)('answers as the plain reading does (asOf %d)', async (asOf) => {
     const m = dataSource.manager;
     const plain = await historiesFromFacts(dataSource, asOf);
     const spend = await marketingSpendAsOf(m, asOf);
     for (const period of ['month', 'quarter', 'year'] as const)
-      for (const churnAfterDays of [30, 365]) {
+      for (const churnAfterDays of thresholds) {
         const window = { period, from: Date.parse('2021-01-01'), to: asOf, asOf, churnAfterDays };
         expect(await relationshipKpisAsOf(m, window)).toEqual(relationshipKpis(plain, spend, window));
       }
@@ -366,9 +432,10 @@ describe('KPI queries from the derived rows, through the projection', () => {
       expect(await cohortsAsOf(m, window)).toEqual(cohortsOf(plain, window));
     }
     for (const by of ['none', 'channel'] as const)
-      expect(await survivalAsOf(m, by, asOf, 365)).toEqual(
-        survivalCurves(plain, (h) => (by === 'none' ? 'all' : h.firstChannel), asOf, 365),
-      );
+      for (const churnAfterDays of thresholds)
+        expect(await survivalAsOf(m, by, asOf, churnAfterDays)).toEqual(
+          survivalCurves(plain, (h) => (by === 'none' ? 'all' : h.firstChannel), asOf, churnAfterDays),
+        );
     const experiences = await serviceExperiencesAsOf(m, asOf);
     for (const [from, to] of [
       ['2021-06-15T10:00:00.000Z', '2025-01-01T00:00:00.000Z'],
@@ -376,7 +443,7 @@ describe('KPI queries from the derived rows, through the projection', () => {
       ['2022-03-10T12:00:00.000Z', '2023-09-20T06:00:00.000Z'],
       ['2023-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'],
     ].map(([f, t]) => [Date.parse(f!), Math.min(Date.parse(t!), asOf)] as const))
-      for (const churnAfterDays of [30, 365]) {
+      for (const churnAfterDays of thresholds) {
         const window = { from, to, asOf, churnAfterDays };
         expect(await serviceImpactAsOf(m, window)).toEqual(serviceImpact(plain, (id) => experiences.get(id), window));
       }
@@ -393,8 +460,8 @@ describe('KPI queries from the derived rows, through the projection', () => {
       const g = impact.groups.find((x) => x.group === name)!;
       return [g.customers, g.churned];
     };
-    // edge: no complaint, churns 2023-11-03; night-owl, new in 2023, alive at its end
-    expect(group('no-complaint')).toEqual([2, 1]);
+    // edge: no complaint, churns 2023-11-03; night-owl and on-the-day, new in 2023, alive at its end
+    expect(group('no-complaint')).toEqual([3, 1]);
     // same-month (exactly 7 days) churns 2023-05-20
     expect(group('resolved-within-7-days')).toEqual([1, 1]);
     // comeback (49 days), late (resolved in the later batch, before its churn on 2023-08-01), steady (19 days
