@@ -4,8 +4,7 @@ import {
   kpiComebackTotalsSql,
   kpiComplainantMonthsSql,
   kpiLifeChannelsSql,
-  kpiSilencesInsertSql,
-  kpiSilenceTotalsSql,
+  kpiSilencesSql,
   kpiLivesInsertSql,
   kpiMonthLinksSql,
   kpiMonthTotalsSql,
@@ -30,8 +29,7 @@ export async function seedKpiMonthSummaries(dataSource: DataSource): Promise<voi
   await dataSource.query(kpiLivesInsertSql('TRUE'));
   await dataSource.query(kpiSpanTotalsSql('TRUE', 1));
   await dataSource.query(kpiComebackTotalsSql('TRUE', 1));
-  await dataSource.query(kpiSilencesInsertSql('TRUE'));
-  await dataSource.query(kpiSilenceTotalsSql('TRUE', 1));
+  await dataSource.query(kpiSilencesSql('TRUE'));
 }
 
 /**

@@ -222,6 +222,9 @@ describe('KPI queries from the derived rows, through the projection', () => {
         lines: [{ sku: 'X', quantity: 1 }],
         reason: 'late',
       }),
+      // a silence from 2021-09-01 that a late purchase two weeks later ends (below)
+      purchase('closer', '2021-09-01T09:00:00.000Z'),
+      purchase('closer', '2022-02-01T09:00:00.000Z'),
       // silent from 2023-06-06 until after asOf 2023-11-03: exactly 150 days by then
       purchase('on-the-day', '2023-06-06T00:00:00.000Z'),
       purchase('on-the-day', '2024-01-01T00:00:00.000Z'),
@@ -253,6 +256,7 @@ describe('KPI queries from the derived rows, through the projection', () => {
     // the late facts of a later batch
     await apply([
       purchase('late', '2021-12-01T10:00:00.000Z'),
+      purchase('closer', '2021-09-15T09:00:00.000Z'),
       purchase('same-month', '2021-04-20T08:00:00.000Z', 50, 'store'),
       purchase('steady', '2023-10-01T00:00:00.000Z'),
       resolved('late', 'k-5', '2023-01-15T10:00:00.000Z'),
@@ -358,12 +362,12 @@ describe('KPI queries from the derived rows, through the projection', () => {
     const kept = `SELECT customer_id, purchase_at, next_purchase_at FROM c360_kpi_silences ORDER BY 1, 2`;
     const expected = (await dataSource.query(recount)) as { customer_id: string; purchase_at: Date }[];
     expect(await dataSource.query(kept)).toEqual(expected);
-    // late's purchase of 2021-12-01, projected in the later batch, split its silence from 2021-02-01 in two
-    expect(expected.filter((r) => r.customer_id === 'late').map((r) => r.purchase_at.toISOString())).toEqual([
-      '2021-02-01T10:00:00.000Z',
-      '2021-12-01T10:00:00.000Z',
-      '2022-08-01T10:00:00.000Z',
-    ]);
+    // late's purchase of 2021-12-01, projected in the later batch, split its silence from 2021-02-01 in two;
+    // closer's of 2021-09-15 ended its silence from 2021-09-01 after two weeks
+    const of = (customer: string) =>
+      expected.filter((r) => r.customer_id === customer).map((r) => r.purchase_at.toISOString().slice(0, 10));
+    expect(of('late')).toEqual(['2021-02-01', '2021-12-01', '2022-08-01']);
+    expect(of('closer')).toEqual(['2021-09-15', '2022-02-01']);
     const totals = `SELECT to_char(purchase_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
                            coalesce(to_char(next_purchase_at AT TIME ZONE 'UTC', 'YYYY-MM'), 'none') AS next,
                            count(*)::int AS silences
@@ -460,8 +464,9 @@ describe('KPI queries from the derived rows, through the projection', () => {
       const g = impact.groups.find((x) => x.group === name)!;
       return [g.customers, g.churned];
     };
-    // edge: no complaint, churns 2023-11-03; night-owl and on-the-day, new in 2023, alive at its end
-    expect(group('no-complaint')).toEqual([3, 1]);
+    // edge: no complaint, churns 2023-11-03; closer churns 2023-02-01; night-owl and on-the-day, new in 2023,
+    // alive at its end
+    expect(group('no-complaint')).toEqual([4, 2]);
     // same-month (exactly 7 days) churns 2023-05-20
     expect(group('resolved-within-7-days')).toEqual([1, 1]);
     // comeback (49 days), late (resolved in the later batch, before its churn on 2023-08-01), steady (19 days
@@ -470,7 +475,7 @@ describe('KPI queries from the derived rows, through the projection', () => {
     // same-quarter and root shown with its member stream's complaint: both churn
     expect(group('unresolved')).toEqual([2, 2]);
     // bad: same-quarter and root (unresolved), edge (an NPS 5 exactly 90 days before its last purchase)
-    expect(impact.churnedCustomers).toBe(5);
+    expect(impact.churnedCustomers).toBe(6);
     expect(impact.churnedAfterBadExperience).toBe(3);
     // 3, 7, 19, 49 and 228 days
     expect(impact.resolvedComplaints).toBe(5);

@@ -12,9 +12,7 @@ import {
   kpiCohortTotalsSql,
   kpiComplainantMonthsSql,
   kpiLifeChannelsSql,
-  kpiSilencesDeleteSql,
-  kpiSilencesInsertSql,
-  kpiSilenceTotalsSql,
+  kpiSilencesSql,
 } from './kpi-derived-rows.js';
 import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
 
@@ -91,8 +89,18 @@ export class KpisProjection implements Projection {
                 last_purchase_at = greatest(m.last_purchase_at, EXCLUDED.last_purchase_at)`,
         [json(facts.purchases)],
       );
+    if (facts.firstTouchpoints.length > 0)
+      await manager.query(
+        `INSERT INTO c360_kpi_first_touchpoints AS f (customer_id, occurred_at, channel)
+         SELECT r."customerId", r."occurredAt", r.channel
+           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, "occurredAt" timestamptz, channel text)
+         ON CONFLICT (customer_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, channel = EXCLUDED.channel
+          WHERE EXCLUDED.occurred_at < f.occurred_at`,
+        [json(facts.firstTouchpoints)],
+      );
     // the derived rows of every stream this batch adds facts to, recomputed from all its facts (late ones too)
-    const touched = [...new Set(facts.purchases.map((p) => p.customerId))];
+    const purchasing = new Set(facts.purchases.map((p) => p.customerId));
+    const touched = [...purchasing];
     if (touched.length > 0) {
       const streams = 'customer_id = ANY($1::text[])';
       await manager.query(kpiMonthLinksSql(streams), [touched]);
@@ -103,11 +111,7 @@ export class KpisProjection implements Projection {
       await manager.query(kpiLivesInsertSql(streams), [touched]);
       await manager.query(kpiSpanTotalsSql(streams, 1), [touched]);
       await manager.query(kpiComebackTotalsSql(streams, 1), [touched]);
-      // and their silences leave the silence totals and come back as recomputed
-      await manager.query(kpiSilenceTotalsSql(streams, -1), [touched]);
-      await manager.query(kpiSilencesDeleteSql(streams), [touched]);
-      await manager.query(kpiSilencesInsertSql(streams), [touched]);
-      await manager.query(kpiSilenceTotalsSql(streams, 1), [touched]);
+      await manager.query(kpiSilencesSql(streams), [touched]);
     }
     if (facts.skuPrices.length > 0)
       await manager.query(
@@ -120,17 +124,10 @@ export class KpisProjection implements Projection {
                 costed_quantity = EXCLUDED.costed_quantity, cost = EXCLUDED.cost`,
         [json(facts.skuPrices)],
       );
-    if (facts.firstTouchpoints.length > 0)
-      await manager.query(
-        `INSERT INTO c360_kpi_first_touchpoints AS f (customer_id, occurred_at, channel)
-         SELECT r."customerId", r."occurredAt", r.channel
-           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, "occurredAt" timestamptz, channel text)
-         ON CONFLICT (customer_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, channel = EXCLUDED.channel
-          WHERE EXCLUDED.occurred_at < f.occurred_at`,
-        [json(facts.firstTouchpoints)],
-      );
+    // recomputed spans carry the first touchpoint already: those of the streams it may change without a purchase
+    const touchedOnly = facts.firstTouchpoints.map((t) => t.customerId).filter((id) => !purchasing.has(id));
+    if (touchedOnly.length > 0) await manager.query(kpiLifeChannelsSql(changingStreams), [touchedOnly]);
     if (changing.length > 0) {
-      await manager.query(kpiLifeChannelsSql(changingStreams), [changing]);
       await manager.query(kpiMonthTotalsSql(changingStreams, 1), [changing]);
       await manager.query(kpiCohortTotalsSql(changingStreams, 1), [changing]);
     }
