@@ -353,8 +353,13 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
   it('rebuilt from the first event, the KPI tables and every answer are the same as live', async () => {
     await harness.caughtUp();
     const now = new Date().toISOString();
+    // churnAfterDays from 30 days on read the silences, below it every history
     const questions = [
       '/v1/analytics/kpis?period=quarter&from=2002-01-01&to=2018-12-31&asOf=2019-01-01&churnAfterDays=90',
+      '/v1/analytics/kpis?period=year&from=2002-01-01&to=2018-12-31&asOf=2019-01-01&churnAfterDays=20',
+      '/v1/analytics/kpis?period=month&from=2010-01-01&to=2012-12-31&asOf=2013-01-01&churnAfterDays=45',
+      `/v1/analytics/survival?by=channel&asOf=${now}&churnAfterDays=180`,
+      '/v1/analytics/survival?by=none&asOf=2005-01-01T12:00:00Z&churnAfterDays=730',
       `/v1/analytics/kpis?period=month&from=2016-03-01&to=2016-03-31&churnAfterDays=30&asOf=${now}`,
       '/v1/analytics/cohorts?period=quarter&from=2002-01-01&to=2018-12-31&asOf=2019-01-01',
       `/v1/analytics/survival?by=channel&asOf=${now}`,
@@ -366,6 +371,7 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
       c360_kpi_span_months: 'spans <> 0',
       c360_kpi_comeback_months: 'spans <> 0',
       c360_kpi_cohort_months: 'customers <> 0 OR revenue <> 0',
+      c360_kpi_silence_days: 'silences <> 0',
     };
     const primaryKeyOf = async (table: string) =>
       (

@@ -5,6 +5,7 @@ import {
   cohortsAsOf,
   relationshipKpisAsOf,
   serviceImpactAsOf,
+  SILENCE_FLOOR_DAYS,
   survivalAsOf,
   SURVIVAL_GROUPINGS,
 } from '@c360/read-models';
@@ -103,8 +104,9 @@ export class KpisController {
     name: 'churnAfterDays',
     required: false,
     description:
-      'Silence that makes a churn; default 365. The default is read from precomputed churn instants; any other ' +
-      'value is computed from every customer history (exact, but seconds at 50k customers)',
+      `Silence that makes a churn; default 365. From ${SILENCE_FLOOR_DAYS} days on it is read from precomputed ` +
+      `churn instants or silences; a shorter one is computed from every customer history (exact, but seconds at ` +
+      `50k customers)`,
   })
   @ApiOkResponse({
     description:
@@ -191,7 +193,7 @@ export class KpisController {
   @ApiQuery({
     name: 'churnAfterDays',
     required: false,
-    description: 'Default 365 (precomputed, fast); any other value reads every customer history (seconds at 50k)',
+    description: `Default 365; from ${SILENCE_FLOOR_DAYS} days on precomputed (fast), below it every history is read`,
   })
   @ApiQuery({ name: 'limit', required: false, description: 'Groups per page' })
   @ApiQuery({ name: 'offset', required: false })
@@ -231,7 +233,7 @@ export class KpisController {
   @ApiQuery({
     name: 'churnAfterDays',
     required: false,
-    description: 'Default 365 (precomputed, fast); any other value reads every customer history (seconds at 50k)',
+    description: `Default 365; from ${SILENCE_FLOOR_DAYS} days on precomputed (fast), below it every history is read`,
   })
   @ApiOkResponse({
     description:

@@ -8,13 +8,16 @@ import { CreateCrossSell1763900000800 } from './cross-sell/create-cross-sell.mig
 import { CrossSellProjection } from './cross-sell/cross-sell.projection.js';
 import { CreateCustomerProfiles1763900000700 } from './customer-profile/create-customer-profiles.migration.js';
 import { CustomerProfileProjection } from './customer-profile/customer-profile.projection.js';
-import { ProfileStateAsJson1763902700100 } from './customer-profile/profile-state-as-json.migration.js';
-import { ScoresPending1763902700200 } from './customer-profile/scores-pending.migration.js';
+import { ProfileStateAsJson1763902900100 } from './customer-profile/profile-state-as-json.migration.js';
+import { ScoresPending1763902900200 } from './customer-profile/scores-pending.migration.js';
 import { CreateKpis1763900000900 } from './kpis/create-kpis.migration.js';
 import { CreateKpiCustomerMonths1763902000000 } from './kpis/create-kpi-customer-months.migration.js';
 import { CreateKpiCustomerLives1763902200100 } from './kpis/create-kpi-customer-lives.migration.js';
 import { CreateKpiMonths1763902300100 } from './kpis/create-kpi-months.migration.js';
 import { CreateKpiSpanMonths1763902500100 } from './kpis/create-kpi-span-months.migration.js';
+import { AddKpiLifeChannels1763902600100 } from './kpis/add-kpi-life-channels.migration.js';
+import { CreateKpiSilences1763902700100 } from './kpis/create-kpi-silences.migration.js';
+import { CreateKpiComplainantMonths1763902800100 } from './kpis/create-kpi-complainant-months.migration.js';
 import { KpisProjection } from './kpis/kpis.projection.js';
 
 export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TouchpointCountEntity];
@@ -28,8 +31,11 @@ export const READ_MODEL_MIGRATIONS = [
   CreateKpiCustomerLives1763902200100,
   CreateKpiMonths1763902300100,
   CreateKpiSpanMonths1763902500100,
-  ProfileStateAsJson1763902700100,
-  ScoresPending1763902700200,
+  AddKpiLifeChannels1763902600100,
+  CreateKpiSilences1763902700100,
+  CreateKpiComplainantMonths1763902800100,
+  ProfileStateAsJson1763902900100,
+  ScoresPending1763902900200,
 ];
 export const READ_MODEL_PROJECTIONS = [
   TimelineProjection,

@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * printed again on the way out: on a 1,600-state batch the upsert went from about 440 to 170 ms.
  * SQL over the column still works with the json operators (`state->'purchases'->>'orders'`).
  */
-export class ProfileStateAsJson1763902700100 implements MigrationInterface {
-  name = 'ProfileStateAsJson1763902700100';
+export class ProfileStateAsJson1763902900100 implements MigrationInterface {
+  name = 'ProfileStateAsJson1763902900100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE c360_customer_profiles ALTER COLUMN state TYPE json USING state::json');

@@ -10,6 +10,9 @@ import {
   kpiSpanTotalsSql,
   kpiComebackTotalsSql,
   kpiCohortTotalsSql,
+  kpiComplainantMonthsSql,
+  kpiLifeChannelsSql,
+  kpiSilencesSql,
 } from './kpi-derived-rows.js';
 import { foldKpiFacts, skuKey, skuKeysOf, type SkuPrice } from './kpi-facts.js';
 
@@ -28,6 +31,9 @@ export class KpisProjection implements Projection {
     'c360_kpi_span_months',
     'c360_kpi_comeback_months',
     'c360_kpi_cohort_months',
+    'c360_kpi_silences',
+    'c360_kpi_silence_days',
+    'c360_kpi_complainant_months',
     'c360_kpi_sku_prices',
     'c360_kpi_first_touchpoints',
     'c360_kpi_complaints',
@@ -83,8 +89,18 @@ export class KpisProjection implements Projection {
                 last_purchase_at = greatest(m.last_purchase_at, EXCLUDED.last_purchase_at)`,
         [json(facts.purchases)],
       );
+    if (facts.firstTouchpoints.length > 0)
+      await manager.query(
+        `INSERT INTO c360_kpi_first_touchpoints AS f (customer_id, occurred_at, channel)
+         SELECT r."customerId", r."occurredAt", r.channel
+           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, "occurredAt" timestamptz, channel text)
+         ON CONFLICT (customer_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, channel = EXCLUDED.channel
+          WHERE EXCLUDED.occurred_at < f.occurred_at`,
+        [json(facts.firstTouchpoints)],
+      );
     // the derived rows of every stream this batch adds facts to, recomputed from all its facts (late ones too)
-    const touched = [...new Set(facts.purchases.map((p) => p.customerId))];
+    const purchasing = new Set(facts.purchases.map((p) => p.customerId));
+    const touched = [...purchasing];
     if (touched.length > 0) {
       const streams = 'customer_id = ANY($1::text[])';
       await manager.query(kpiMonthLinksSql(streams), [touched]);
@@ -95,6 +111,7 @@ export class KpisProjection implements Projection {
       await manager.query(kpiLivesInsertSql(streams), [touched]);
       await manager.query(kpiSpanTotalsSql(streams, 1), [touched]);
       await manager.query(kpiComebackTotalsSql(streams, 1), [touched]);
+      await manager.query(kpiSilencesSql(streams), [touched]);
     }
     if (facts.skuPrices.length > 0)
       await manager.query(
@@ -107,15 +124,9 @@ export class KpisProjection implements Projection {
                 costed_quantity = EXCLUDED.costed_quantity, cost = EXCLUDED.cost`,
         [json(facts.skuPrices)],
       );
-    if (facts.firstTouchpoints.length > 0)
-      await manager.query(
-        `INSERT INTO c360_kpi_first_touchpoints AS f (customer_id, occurred_at, channel)
-         SELECT r."customerId", r."occurredAt", r.channel
-           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, "occurredAt" timestamptz, channel text)
-         ON CONFLICT (customer_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, channel = EXCLUDED.channel
-          WHERE EXCLUDED.occurred_at < f.occurred_at`,
-        [json(facts.firstTouchpoints)],
-      );
+    // recomputed spans carry the first touchpoint already: those of the streams it may change without a purchase
+    const touchedOnly = facts.firstTouchpoints.map((t) => t.customerId).filter((id) => !purchasing.has(id));
+    if (touchedOnly.length > 0) await manager.query(kpiLifeChannelsSql(changingStreams), [touchedOnly]);
     if (changing.length > 0) {
       await manager.query(kpiMonthTotalsSql(changingStreams, 1), [changing]);
       await manager.query(kpiCohortTotalsSql(changingStreams, 1), [changing]);
@@ -131,6 +142,10 @@ export class KpisProjection implements Projection {
                 resolved_at = least(c.resolved_at, EXCLUDED.resolved_at)`,
         [json(facts.complaints)],
       );
+    // the month rows of the streams with a case whose rows or cases this batch may change, copied for the spend
+    const complaining = [...new Set([...touched, ...facts.complaints.map((c) => c.customerId)])];
+    if (complaining.length > 0)
+      await manager.query(kpiComplainantMonthsSql('customer_id = ANY($1::text[])'), [complaining]);
     if (facts.nps.length > 0)
       await manager.query(
         `INSERT INTO c360_kpi_nps (event_id, customer_id, occurred_at, nps)

@@ -31,8 +31,11 @@ import {
   monthStart,
   periodTalliesFromAggregates,
   serviceImpactFromAggregates,
+  utcDay,
 } from './kpi-aggregates.js';
-import { DEFAULT_CHURN_AFTER_DAYS } from './kpi-derived-rows.js';
+import { SILENCE_FLOOR_DAYS } from './kpi-derived-rows.js';
+
+export { SILENCE_FLOOR_DAYS };
 
 // Every fact is shown under the customer its stream is shown as now (merges are applied at query time).
 const SHOWN_AS = 'coalesce(c.root_id, f.customer_id)';
@@ -66,7 +69,7 @@ export async function customerHistoriesAsOf(
   const only2 = streams === undefined ? '' : 'AND f.customer_id = ANY($2::text[])';
   const extra = streams === undefined ? [] : [streams];
   const cut = monthStart(asOf);
-  const exact = [...new Set(dayMonths.map(monthStart).filter((m) => m < cut))].map((m) => new Date(m));
+  const exact = [...new Set(dayMonths.map(monthStart).filter((m) => m < cut))].map(utcDay);
   const [months, rows, channels] = await Promise.all([
     manager.query(
       `SELECT ${SHOWN_AS} AS customer, ${MS("f.month::timestamp AT TIME ZONE 'UTC'")} AS at, f.orders,
@@ -74,7 +77,7 @@ export async function customerHistoriesAsOf(
               ${MS('f.first_purchase_at')} AS first, ${MS('f.last_purchase_at')} AS last
          FROM c360_kpi_customer_months f LEFT JOIN ${shownFrom(streams, '$3')} c ON c.customer_id = f.customer_id
         WHERE f.month < $1::date AND NOT (f.month = ANY($2::date[])) ${only3}`,
-      [new Date(cut), exact, ...extra],
+      [utcDay(cut), exact, ...extra],
     ) as Promise<
       {
         customer: string;
@@ -184,11 +187,12 @@ export async function serviceExperiencesAsOf(
 
 /**
  * Every period figure as of `window.asOf`. Streams shown as themselves are counted by SQL aggregates over the
- * derived rows; the few merged customers (and, for a `churnAfterDays` other than 365, every customer's churn
- * and lifetime) are counted from their histories, and both counts add up.
+ * derived rows; the few merged customers are counted from their histories, and both counts add up. A
+ * `churnAfterDays` below `SILENCE_FLOOR_DAYS` breaks spans at silences that are not kept: every customer's
+ * history is read then.
  */
 export async function relationshipKpisAsOf(manager: EntityManager, window: KpiWindow): Promise<RelationshipKpis> {
-  if (window.churnAfterDays !== DEFAULT_CHURN_AFTER_DAYS) {
+  if (window.churnAfterDays < SILENCE_FLOOR_DAYS) {
     const [histories, spend] = await Promise.all([
       customerHistoriesAsOf(manager, window.asOf),
       marketingSpendAsOf(manager, window.asOf),
@@ -198,7 +202,7 @@ export async function relationshipKpisAsOf(manager: EntityManager, window: KpiWi
   return inOneSnapshot(manager, async (m) => {
     const merged = await mergedStreams(m);
     const tallies = await periodTalliesFromAggregates(m, window, merged);
-    const lifetimes = await lifetimesFromAggregates(m, 'none', window.asOf, merged);
+    const lifetimes = await lifetimesFromAggregates(m, 'none', window.asOf, merged, window.churnAfterDays);
     const histories = await customerHistoriesAsOf(m, window.asOf, [], merged);
     const spend = await marketingSpendAsOf(m, window.asOf);
     return kpisFromTallies(
@@ -236,7 +240,7 @@ export async function survivalAsOf(
   churnAfterDays: number,
 ): Promise<SurvivalGroup[]> {
   const read = async (m: EntityManager, merged?: string[]) => {
-    const groups = merged ? await lifetimesFromAggregates(m, by, asOf, merged) : undefined;
+    const groups = merged ? await lifetimesFromAggregates(m, by, asOf, merged, churnAfterDays) : undefined;
     const histories = await customerHistoriesAsOf(m, asOf, [], merged);
     const tiers =
       by === 'tier' && histories.length > 0
@@ -249,14 +253,14 @@ export async function survivalAsOf(
       by === 'none' ? 'all' : by === 'channel' ? h.firstChannel : tierOf.get(h.customerId);
     return survivalCurvesOf(survivalSubjects(histories, groupOf, asOf, churnAfterDays, groups));
   };
-  if (churnAfterDays !== DEFAULT_CHURN_AFTER_DAYS) return read(manager);
+  if (churnAfterDays < SILENCE_FLOOR_DAYS) return read(manager);
   return inOneSnapshot(manager, async (m) => read(m, await mergedStreams(m)));
 }
 
 /**
- * The service impact of `[from, to]` as of `asOf`. With the default `churnAfterDays` (and `from` ≤ `asOf`), the
- * streams shown as themselves are counted by SQL aggregates and the few merged customers from their histories,
- * their resolution times joining the median; otherwise every history is read.
+ * The service impact of `[from, to]` as of `asOf`. With a `churnAfterDays` of at least `SILENCE_FLOOR_DAYS` (and
+ * `from` ≤ `asOf`), the streams shown as themselves are counted by SQL aggregates and the few merged customers
+ * from their histories, their resolution times joining the median; otherwise every history is read.
  */
 export async function serviceImpactAsOf(
   manager: EntityManager,
@@ -264,7 +268,7 @@ export async function serviceImpactAsOf(
 ): Promise<ServiceImpact> {
   // the window's ends are cut inside their months: those months are read day by day
   const dayMonths = [window.from, window.to, window.to - 1];
-  if (window.churnAfterDays !== DEFAULT_CHURN_AFTER_DAYS || window.from > window.asOf) {
+  if (window.churnAfterDays < SILENCE_FLOOR_DAYS || window.from > window.asOf) {
     const [histories, experiences] = await Promise.all([
       customerHistoriesAsOf(manager, window.asOf, dayMonths),
       serviceExperiencesAsOf(manager, window.asOf),
