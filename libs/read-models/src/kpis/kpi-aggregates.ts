@@ -571,7 +571,9 @@ const monthCeil = (instant: number) => {
  * summed per customer, from `c360_kpi_complainant_months`; the no-complaint group gets the rest: the window's
  * revenue from the month totals, less that of the streams left out (merged ones and those that are no customer
  * of the window: they were silent at `from` for longer than the threshold and came back, or have only returns
- * in it, or bought first after `end` on its last day) and less the complaining customers'.
+ * in it, or bought first after `end` on its last day; looked up stream by stream when they are a few thousand, in
+ * one pass over the window's month rows when more) and less the complaining customers'. Only the customers who
+ * churned or complained are kept one by one; the others are counted as the spans are read.
  */
 export async function serviceImpactFromAggregates(
   manager: EntityManager,
@@ -587,37 +589,42 @@ export async function serviceImpactFromAggregates(
   const A = monthCeil(F);
   const B = Math.max(A, monthStart(E));
   const date = (ms: number) => new Date(ms);
-  const pop =
+  // the customers of the window, one row x per stream: whether and when each churned by the window's end
+  const customers =
     window.churnAfterDays === DEFAULT_CHURN_AFTER_DAYS
-      ? // the span holding end, for a stream new in the window or alive at from (the span itself when it started
-        // before from; an earlier one when it is a comeback in the window)
-        `
-       SELECT e.customer_id, e.churn_at, e.churn_at < $3 AS churned, coalesce(f.fate, 0) AS fate
-         FROM c360_kpi_customer_lives e LEFT JOIN fate f ON f.customer_id = e.customer_id
-        WHERE e.started_at < $2 AND (e.next_started_at IS NULL OR e.next_started_at >= $2)
-          AND e.customer_id <> ALL($5::text[])
-          AND (e.first_purchase_at >= $1 OR (e.started_at < $1 AND e.churn_at >= $1)
-               OR e.customer_id IN (
-                    SELECT j.customer_id FROM c360_kpi_customer_lives j
-                     WHERE j.started_at > j.first_purchase_at AND j.started_at >= $1 AND j.started_at < $2
-                       AND EXISTS (SELECT 1 FROM c360_kpi_customer_lives a
-                                    WHERE a.customer_id = j.customer_id AND a.started_at < $1
-                                      AND a.churn_at >= $1)))`
-      : // a stream that bought first before end, at or after from or with no silence holding from; the silence
-        // holding the window's end, if any (its purchase + D before it, the next purchase at or after end)
-        `
-       SELECT l.customer_id, z.purchase_at + $13::interval AS churn_at, z.customer_id IS NOT NULL AS churned,
-              coalesce(f.fate, 0) AS fate
-         FROM c360_kpi_customer_lives l
-         LEFT JOIN fate f ON f.customer_id = l.customer_id
-         LEFT JOIN c360_kpi_silences z
-           ON z.customer_id = l.customer_id AND z.purchase_at < $3::timestamptz - $13::interval
-          AND (z.next_purchase_at IS NULL OR z.next_purchase_at >= $2)
-        WHERE l.next_started_at IS NULL AND l.first_purchase_at < $2 AND l.customer_id <> ALL($5::text[])
-          AND (l.first_purchase_at >= $1
-               OR NOT EXISTS (SELECT 1 FROM c360_kpi_silences d
-                               WHERE d.customer_id = l.customer_id AND d.purchase_at < $1::timestamptz - $13::interval
-                                 AND (d.next_purchase_at IS NULL OR d.next_purchase_at >= $1)))`;
+      ? {
+          // streams back in the window (after from) that an earlier span had alive at from, looked up one by one
+          // (the few comebacks against their own spans: a hash of every span alive at from costs more)
+          helpers: `
+     revived AS MATERIALIZED (
+       SELECT j.customer_id FROM c360_kpi_customer_lives j
+        CROSS JOIN LATERAL (SELECT 1 FROM c360_kpi_customer_lives a
+                             WHERE a.customer_id = j.customer_id AND a.started_at < $1 AND a.churn_at >= $1 LIMIT 1) a
+        WHERE j.started_at > j.first_purchase_at AND j.started_at >= $1 AND j.started_at < $2),`,
+          // the span holding end, new in the window or alive at from: itself when it started before from
+          from: 'c360_kpi_customer_lives x',
+          where: `x.started_at < $2 AND (x.next_started_at IS NULL OR x.next_started_at >= $2)
+            AND (x.first_purchase_at >= $1 OR (x.started_at < $1 AND x.churn_at >= $1)
+                 OR x.customer_id IN (SELECT customer_id FROM revived))`,
+          churned: 'x.churn_at < $3',
+          churnAt: 'x.churn_at',
+        }
+      : {
+          // the streams a silence holds at from (dead then), and at the window's end (churned by then)
+          helpers: `
+     dead AS MATERIALIZED (
+       SELECT customer_id FROM c360_kpi_silences
+        WHERE purchase_at < $1::timestamptz - $13::interval AND (next_purchase_at IS NULL OR next_purchase_at >= $1)),
+     gone AS MATERIALIZED (
+       SELECT customer_id, purchase_at FROM c360_kpi_silences
+        WHERE purchase_at < $3::timestamptz - $13::interval AND (next_purchase_at IS NULL OR next_purchase_at >= $2)),`,
+          // a stream's last span, bought first before end: at or after from, or not dead at from
+          from: 'c360_kpi_customer_lives x LEFT JOIN gone z ON z.customer_id = x.customer_id',
+          where: `x.next_started_at IS NULL AND x.first_purchase_at < $2
+            AND (x.first_purchase_at >= $1 OR x.customer_id NOT IN (SELECT customer_id FROM dead))`,
+          churned: 'z.customer_id IS NOT NULL',
+          churnAt: 'z.purchase_at + $13::interval',
+        };
   const rows = (await manager.query(
     `WITH fate AS MATERIALIZED (
        SELECT c.customer_id,
@@ -625,8 +632,18 @@ export async function serviceImpactFromAggregates(
                        WHEN c.resolved_at <= c.opened_at + interval '168 hours' THEN 1 ELSE 2 END) AS fate
          FROM c360_kpi_complaints c
         WHERE c.opened_at >= $1 AND c.opened_at < $2 AND c.customer_id <> ALL($5::text[])
-        GROUP BY 1),
-     pop AS MATERIALIZED (${pop}),
+        GROUP BY 1),${customers.helpers}
+     everyone AS MATERIALIZED (
+       SELECT count(*) AS customers, count(*) FILTER (WHERE ${customers.churned}) AS churned
+         FROM ${customers.from}
+        WHERE ${customers.where} AND x.customer_id <> ALL($5::text[])),
+     -- the customers of the window who churned or complained in it, one by one
+     pop AS MATERIALIZED (
+       SELECT x.customer_id, ${customers.churnAt} AS churn_at, ${customers.churned} AS churned,
+              coalesce(f.fate, 0) AS fate
+         FROM ${customers.from} LEFT JOIN fate f ON f.customer_id = x.customer_id
+        WHERE ${customers.where} AND x.customer_id <> ALL($5::text[])
+          AND (${customers.churned} OR f.customer_id IS NOT NULL)),
      bad AS MATERIALIZED (
        SELECT p.customer_id FROM pop p JOIN c360_kpi_complaints c ON c.customer_id = p.customer_id
         WHERE p.churned AND c.opened_at <= p.churn_at AND (c.resolved_at IS NULL OR c.resolved_at > p.churn_at)
@@ -651,16 +668,21 @@ export async function serviceImpactFromAggregates(
        SELECT customer_id FROM c360_kpi_silences
         WHERE purchase_at < $1::timestamptz - $13::interval AND next_purchase_at >= $1 AND next_purchase_at < $7
        UNION
-       (SELECT customer_id FROM unsure
-        EXCEPT
-        SELECT customer_id FROM pop WHERE customer_id IN (SELECT customer_id FROM unsure))),
+       SELECT u.customer_id FROM unsure u
+        WHERE NOT EXISTS (SELECT 1 FROM c360_kpi_customer_lives x
+                           WHERE x.customer_id = u.customer_id AND ${customers.where})),
      spent AS (
        SELECT (SELECT coalesce(sum(revenue), 0) FROM c360_kpi_months WHERE month >= $10::date AND month < $11::date)
             + (SELECT coalesce(sum(revenue), 0) FROM edges)
-            - (SELECT coalesce(sum(m.revenue), 0)
-                 FROM left_out l
-                CROSS JOIN LATERAL (SELECT sum(revenue) AS revenue FROM c360_kpi_customer_months
-                                     WHERE customer_id = l.customer_id AND month >= $10::date AND month < $11::date) m)
+            - CASE WHEN (SELECT count(*) FROM left_out) <= 4000
+                   THEN (SELECT coalesce(sum(m.revenue), 0)
+                           FROM left_out l
+                          CROSS JOIN LATERAL (SELECT sum(revenue) AS revenue FROM c360_kpi_customer_months
+                                               WHERE customer_id = l.customer_id AND month >= $10::date
+                                                 AND month < $11::date) m)
+                   ELSE (SELECT coalesce(sum(m.revenue), 0)
+                           FROM c360_kpi_customer_months m JOIN left_out l USING (customer_id)
+                          WHERE m.month >= $10::date AND m.month < $11::date) END
             - (SELECT coalesce(sum(x.revenue), 0) FROM edges x JOIN left_out l USING (customer_id)) AS revenue),
      complained_spend AS MATERIALIZED (
        SELECT c.fate, sum(x.revenue) AS revenue
@@ -675,7 +697,6 @@ export async function serviceImpactFromAggregates(
               count(*) FILTER (WHERE c.churned AND c.bad) AS bad, coalesce(min(s.revenue), 0) AS spend
          FROM complained c LEFT JOIN complained_spend s ON s.fate = c.fate
         GROUP BY 1),
-     everyone AS (SELECT count(*) AS customers, count(*) FILTER (WHERE churned) AS churned FROM pop),
      durations AS (
        SELECT (extract(epoch FROM c.resolved_at) * 1000)::float8 - (extract(epoch FROM c.opened_at) * 1000)::float8 AS ms
          FROM c360_kpi_complaints c JOIN complained p ON p.customer_id = c.customer_id

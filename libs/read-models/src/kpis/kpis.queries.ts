@@ -288,13 +288,16 @@ export async function serviceImpactAsOf(
 /**
  * Runs the reads of one answer in one read-only snapshot, so the aggregates and the histories added to them see
  * the same projected facts, without JIT compilation: the planner's estimates over CTEs run high enough to
- * trigger it, and compiling costs more than the statement (~0.8 s against ~0.1 s at 50k customers) — and with
- * room for the per-customer sorts and hashes in memory.
+ * trigger it, and compiling costs more than the statement (~0.8 s against ~0.1 s at 50k customers) — with room
+ * for the per-customer sorts and hashes in memory, and without merge joins: over CTEs the planner takes every
+ * join for a blow-up and walks a whole table in key order (or sorts text keys) to merge it with a few thousand
+ * rows, where a hash join of the few thousand is several times faster.
  */
 async function inOneSnapshot<T>(manager: EntityManager, read: (manager: EntityManager) => Promise<T>): Promise<T> {
   const settings = async (m: EntityManager) => {
     await m.query(`SET LOCAL jit = off`);
     await m.query(`SET LOCAL work_mem = '32MB'`);
+    await m.query('SET LOCAL enable_mergejoin = off');
   };
   if (manager.queryRunner?.isTransactionActive) {
     await settings(manager);
