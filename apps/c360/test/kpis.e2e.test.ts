@@ -382,18 +382,20 @@ describe('relationship KPIs over HTTP: planted histories, as of any instant, reb
         )
       ).rows.map((r) => r.attname as string);
     const tables = new KpisProjection().tables;
-    const keys = await Promise.all(tables.map(primaryKeyOf));
+    // one query at a time on the harness's single client
+    const keys: string[][] = [];
+    for (const table of tables) keys.push(await primaryKeyOf(table));
     expect(keys.every((key) => key.length > 0)).toBe(true);
     const snapshot = async () => ({
       answers: await Promise.all(questions.map(async (q) => (await get(q).expect(200)).body)),
-      tables: Object.fromEntries(
-        await Promise.all(
-          tables.map(async (t, i) => {
-            const sql = `SELECT * FROM ${t} WHERE ${nonZero[t] ?? 'TRUE'} ORDER BY ${keys[i]!.join(', ')}`;
-            return [t, (await harness.db.query(sql)).rows];
-          }),
-        ),
-      ),
+      tables: await (async () => {
+        const rows: Record<string, unknown[]> = {};
+        for (const [i, t] of tables.entries()) {
+          const sql = `SELECT * FROM ${t} WHERE ${nonZero[t] ?? 'TRUE'} ORDER BY ${keys[i]!.join(', ')}`;
+          rows[t] = (await harness.db.query(sql)).rows;
+        }
+        return rows;
+      })(),
     });
     const live = await snapshot();
     expect(live.tables.c360_kpi_purchases.length).toBeGreaterThan(30);

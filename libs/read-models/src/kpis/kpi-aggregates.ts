@@ -22,6 +22,18 @@ import type { EntityManager } from 'typeorm';
 import { DEFAULT_CHURN_AFTER_DAYS } from './kpi-derived-rows.js';
 
 /**
+ * Runs each read after the one before. The KPI reads share one transaction's client: pg would queue reads sent
+ * together, but sending a query while another runs on the same client is deprecated.
+ */
+export async function inTurn<T extends readonly (() => Promise<unknown>)[]>(
+  ...reads: T
+): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+}
+
+/**
  * The KPI figures as SQL aggregates over the `kpis` projection's derived rows (month summaries with their
  * previous active month, alive spans for the default `churnAfterDays`), for every stream shown as itself: only
  * per-period (or per-lifetime-day) counts travel to Node. Streams of a merged customer are left out (`except`):
@@ -86,12 +98,13 @@ export async function periodTalliesFromAggregates(
   const index = (at: number) => periodOrdinal(at, period) - firstOrdinal + 1;
   const inRange = (i: number) => i >= 0 && i <= n;
   const date = (ms: number) => new Date(ms);
-  const [months, fresh, lastMonth] = await Promise.all([
+  const [months, fresh, lastMonth] = await inTurn(
     // a customer is active in P on its first month of P with a purchase (by asOf): previous active month before P.
     // Whole months before asOf's month come from the month totals; the streams left out are taken away from them
     // and asOf's own month is counted from its month rows (its sums come from the facts, cut at asOf)
-    manager.query(
-      `SELECT at, sum(active)::int AS active, sum(retained)::int AS retained, coalesce(sum(revenue), 0)::float8 AS revenue,
+    () =>
+      manager.query(
+        `SELECT at, sum(active)::int AS active, sum(retained)::int AS retained, coalesce(sum(revenue), 0)::float8 AS revenue,
               coalesce(sum(costed), 0)::float8 AS costed, coalesce(sum(cost), 0)::float8 AS cost
          FROM (SELECT ${periodOfMonth('k.month')} AS at,
                       sum(k.customers) FILTER (WHERE k.previous_active_month < ${monthPeriod('k.month')}) AS active,
@@ -117,10 +130,11 @@ export async function periodTalliesFromAggregates(
                   AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
                 GROUP BY 1) x
         GROUP BY 1`,
-      [period, date(asOf), utcDay(lo), utcDay(hi), utcDay(asOfMonth), except, STEP[period]],
-    ) as Promise<{ at: number; active: number; retained: number; revenue: number; costed: number; cost: number }[]>,
-    manager.query(
-      `SELECT at, channel, sum(n)::int AS n
+        [period, date(asOf), utcDay(lo), utcDay(hi), utcDay(asOfMonth), except, STEP[period]],
+      ) as Promise<{ at: number; active: number; retained: number; revenue: number; costed: number; cost: number }[]>,
+    () =>
+      manager.query(
+        `SELECT at, channel, sum(n)::int AS n
          FROM (SELECT ${periodOfMonth('k.month')} AS at, k.channel, sum(k.customers) AS n
                  FROM c360_kpi_months k
                 WHERE k.month >= $3::date AND k.month < $4::date AND k.month < $5::date
@@ -135,18 +149,19 @@ export async function periodTalliesFromAggregates(
                   AND m.previous_active_month IS NULL AND m.first_purchase_at <= $2
                 GROUP BY 1, 2) x
         GROUP BY 1, 2 HAVING sum(n) <> 0`,
-      [period, date(asOf), utcDay(lo), utcDay(hi), utcDay(asOfMonth), except],
-    ) as Promise<{ at: number; channel: string; n: number }[]>,
+        [period, date(asOf), utcDay(lo), utcDay(hi), utcDay(asOfMonth), except],
+      ) as Promise<{ at: number; channel: string; n: number }[]>,
     // asOf's own month, cut at asOf, from the facts
-    asOfMonth >= lo && asOfMonth < hi
-      ? (manager.query(
-          `SELECT coalesce(sum(revenue), 0)::float8 AS revenue, coalesce(sum(costed_revenue), 0)::float8 AS costed,
+    () =>
+      asOfMonth >= lo && asOfMonth < hi
+        ? (manager.query(
+            `SELECT coalesce(sum(revenue), 0)::float8 AS revenue, coalesce(sum(costed_revenue), 0)::float8 AS costed,
                   coalesce(sum(cost), 0)::float8 AS cost
              FROM c360_kpi_purchases WHERE occurred_at >= $1 AND occurred_at <= $2 AND customer_id <> ALL($3::text[])`,
-          [date(asOfMonth), date(asOf), except],
-        ) as Promise<{ revenue: number; costed: number; cost: number }[]>)
-      : Promise.resolve([]),
-  ]);
+            [date(asOfMonth), date(asOf), except],
+          ) as Promise<{ revenue: number; costed: number; cost: number }[]>)
+        : Promise.resolve([]),
+  );
   for (const r of months) {
     const i = index(r.at);
     if (!inRange(i)) continue;
@@ -207,12 +222,13 @@ async function churnFromSpans(
   const date = (ms: number) => new Date(ms);
   // whole months of churn instants come from the span totals up to here: the window's end or asOf's month
   const wholeEnd = Math.max(start1, Math.min(hi, monthStart(asOf)));
-  const [spans, ends, comebacks] = await Promise.all([
+  const [spans, ends, comebacks] = await inTurn(
     // alive at t = spans started before t − spans churned before t (a stream's spans are disjoint); t is a period
     // start, so a whole month of the span totals is before t or not. The streams left out are taken away using
     // their own spans
-    manager.query(
-      `SELECT at, sum(n)::int AS n, kind
+    () =>
+      manager.query(
+        `SELECT at, sum(n)::int AS n, kind
          FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n, 'start' AS kind
                  FROM c360_kpi_span_months WHERE started_month < $2::date GROUP BY 1
                UNION ALL
@@ -225,14 +241,15 @@ async function churnFromSpans(
                SELECT ${periodOf('churn_at')}, -count(*), 'churn'
                  FROM c360_kpi_customer_lives WHERE churn_at < $3 AND customer_id = ANY($4::text[]) GROUP BY 1) x
         GROUP BY 1, 3`,
-      [period, utcDay(lastStart), date(lastStart), except],
-    ) as Promise<{ at: number; n: number; kind: 'start' | 'churn' }[]>,
+        [period, utcDay(lastStart), date(lastStart), except],
+      ) as Promise<{ at: number; n: number; kind: 'start' | 'churn' }[]>,
     // churned in P: a span alive at P's start ends in P (before asOf, if sooner): from the span totals for whole
     // months before asOf's month (the period's start is a month start, so the start month says whether the span
     // started before it; the streams left out are taken away using their own spans), from the spans for asOf's
     // month ...
-    manager.query(
-      `SELECT at, sum(n)::int AS n
+    () =>
+      manager.query(
+        `SELECT at, sum(n)::int AS n
          FROM (SELECT ${periodOfMonth('churn_month')} AS at, sum(spans) AS n
                  FROM c360_kpi_span_months
                 WHERE churn_month >= $2::date AND churn_month < $3::date
@@ -251,13 +268,14 @@ async function churnFromSpans(
                   AND started_at < date_trunc($1, churn_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
                 GROUP BY 1) x
         GROUP BY 1`,
-      [period, utcDay(start1), utcDay(wholeEnd), date(wholeEnd), date(Math.min(hi, asOf)), date(start1), except],
-    ) as Promise<{ at: number; n: number }[]>,
+        [period, utcDay(start1), utcDay(wholeEnd), date(wholeEnd), date(Math.min(hi, asOf)), date(start1), except],
+      ) as Promise<{ at: number; n: number }[]>,
     // ... unless a later span of the customer (a comeback in P) covers P's end (or asOf): for the periods that end
     // by asOf, from the comeback totals (a comeback span counted at each month start an earlier span covered);
     // for asOf's own period from the spans, and the streams left out taken away using their own spans
-    manager.query(
-      `SELECT at, sum(n)::int AS n
+    () =>
+      manager.query(
+        `SELECT at, sum(n)::int AS n
          FROM (SELECT ${periodOfMonth('started_month')} AS at, sum(spans) AS n
                  FROM c360_kpi_comeback_months
                 WHERE started_month >= $7::date AND started_month < $8::date
@@ -277,19 +295,19 @@ async function churnFromSpans(
                   AND k.churn_at >= date_trunc($1, j.started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
                 GROUP BY 1) x
         GROUP BY 1`,
-      [
-        period,
-        date(start1),
-        date(hi),
-        date(asOf),
-        except,
-        STEP[period],
-        utcDay(start1),
-        utcDay(wholePeriodsEnd),
-        date(wholePeriodsEnd),
-      ],
-    ) as Promise<{ at: number; n: number }[]>,
-  ]);
+        [
+          period,
+          date(start1),
+          date(hi),
+          date(asOf),
+          except,
+          STEP[period],
+          utcDay(start1),
+          utcDay(wholePeriodsEnd),
+          date(wholePeriodsEnd),
+        ],
+      ) as Promise<{ at: number; n: number }[]>,
+  );
   for (let i = 1; i <= n; i++) {
     const start = periodStart(firstOrdinal + i - 1, period);
     // spans started (churned) in a period before P's: before P's start
@@ -341,9 +359,10 @@ async function churnFromSilences(
   // a purchase inside P can only be followed by a churn inside it when P is longer than D
   const longPeriods = starts.some((start, k) => Math.min(ends[k]!, asOf) - churnMs > start);
   const partial = wholePeriodsEnd < hi;
-  const [firsts, silent, churned, lastPeriod, inside] = await Promise.all([
-    manager.query(
-      `SELECT at, sum(n)::int AS n
+  const [firsts, silent, churned, lastPeriod, inside] = await inTurn(
+    () =>
+      manager.query(
+        `SELECT at, sum(n)::int AS n
          FROM (SELECT ${periodOfMonth('month')} AS at, sum(customers) AS n FROM c360_kpi_months
                 WHERE previous_active_month = '-infinity'::date AND month < $2::date GROUP BY 1
                UNION ALL
@@ -352,41 +371,45 @@ async function churnFromSilences(
                   AND month < $2::date
                 GROUP BY 1) x
         GROUP BY 1`,
-      [period, utcDay(lastStart), except],
-    ) as Promise<{ at: number; n: number }[]>,
+        [period, utcDay(lastStart), except],
+      ) as Promise<{ at: number; n: number }[]>,
     // the silences holding a period start t: p + D < t (the period of p + D is before t's) and t ≤ the next purchase
     // (the period of its month is t's or later)
-    manager.query(
-      `SELECT ${periodOfMonth('(k.purchase_day + $2::int)')} AS after, ${periodOfMonth('k.next_month')} AS until,
+    () =>
+      manager.query(
+        `SELECT ${periodOfMonth('(k.purchase_day + $2::int)')} AS after, ${periodOfMonth('k.next_month')} AS until,
               sum(k.silences)::int AS n
          FROM ${silenceDaysExcept('$5')} k
         WHERE k.purchase_day + $2::int < $3::date AND k.next_month >= $4::date
         GROUP BY 1, 2`,
-      [period, days, utcDay(lastStart), utcDay(start1), except],
-    ) as Promise<{ after: number; until: number; n: number }[]>,
+        [period, days, utcDay(lastStart), utcDay(start1), except],
+      ) as Promise<{ after: number; until: number; n: number }[]>,
     // the periods that end by asOf: the silence holding e began in P (p + D in it) after a purchase before s
-    manager.query(
-      `SELECT ${periodOfMonth('(k.purchase_day + $2::int)')} AS at, sum(k.silences)::int AS n
+    () =>
+      manager.query(
+        `SELECT ${periodOfMonth('(k.purchase_day + $2::int)')} AS at, sum(k.silences)::int AS n
          FROM ${silenceDaysExcept('$5')} k
         WHERE k.purchase_day + $2::int >= $3::date AND k.purchase_day + $2::int < $4::date
           AND k.purchase_day < date_trunc($1, (k.purchase_day + $2::int)::timestamp)
           AND k.next_month >= date_trunc($1, (k.purchase_day + $2::int)::timestamp) + $6::interval
         GROUP BY 1`,
-      [period, days, utcDay(start1), utcDay(wholePeriodsEnd), except, STEP[period]],
-    ) as Promise<{ at: number; n: number }[]>,
+        [period, days, utcDay(start1), utcDay(wholePeriodsEnd), except, STEP[period]],
+      ) as Promise<{ at: number; n: number }[]>,
     // asOf's own period: the silence holding asOf's end (p + D before asOf, no purchase after p by asOf)
-    partial
-      ? (manager.query(
-          `SELECT count(*)::int AS n FROM c360_kpi_silences
+    () =>
+      partial
+        ? (manager.query(
+            `SELECT count(*)::int AS n FROM c360_kpi_silences
             WHERE purchase_at >= $1 AND purchase_at < $2 AND (next_purchase_at IS NULL OR next_purchase_at > $3)
               AND customer_id <> ALL($4::text[])`,
-          [date(wholePeriodsEnd - churnMs), date(Math.min(wholePeriodsEnd, asOf - churnMs)), date(asOf), except],
-        ) as Promise<{ n: number }[]>)
-      : Promise.resolve([]),
+            [date(wholePeriodsEnd - churnMs), date(Math.min(wholePeriodsEnd, asOf - churnMs)), date(asOf), except],
+          ) as Promise<{ n: number }[]>)
+        : Promise.resolve([]),
     // a purchase p in P followed by the silence holding P's end (or asOf's), of a stream alive at s
-    longPeriods
-      ? (manager.query(
-          `SELECT ${periodOf('z.purchase_at')} AS at, count(*)::int AS n
+    () =>
+      longPeriods
+        ? (manager.query(
+            `SELECT ${periodOf('z.purchase_at')} AS at, count(*)::int AS n
              FROM c360_kpi_silences z
              JOIN c360_kpi_customer_lives l ON l.customer_id = z.customer_id AND l.next_started_at IS NULL
             WHERE z.purchase_at >= $2 AND z.purchase_at < $3 AND z.customer_id <> ALL($4::text[])
@@ -402,10 +425,10 @@ async function churnFromSilences(
                        AND (d.next_purchase_at IS NULL
                             OR d.next_purchase_at >= date_trunc($1, z.purchase_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'))
             GROUP BY 1`,
-          [period, date(start1), date(hi), except, hours, STEP[period], date(asOf), date(asOf + 1)],
-        ) as Promise<{ at: number; n: number }[]>)
-      : Promise.resolve([]),
-  ]);
+            [period, date(start1), date(hi), except, hours, STEP[period], date(asOf), date(asOf + 1)],
+          ) as Promise<{ at: number; n: number }[]>)
+        : Promise.resolve([]),
+  );
   for (let i = 1; i <= n; i++) {
     const t = starts[i - 1]!;
     for (const r of firsts) if (r.at < t) tallies.atStart[i]! += r.n;
@@ -429,11 +452,12 @@ export async function cohortTalliesFromAggregates(
   const firstStart = utcDay(periodStart(first, period));
   const lastEnd = periodEnd(last, period);
   const asOfMonth = monthStart(asOf);
-  const [rows, lastMonth] = await Promise.all([
+  const [rows, lastMonth] = await inTurn(
     // whole months before asOf's month from the cohort totals, the streams left out taken away using their own
     // rows; asOf's own month from its month rows (its revenue from the facts, below)
-    manager.query(
-      `SELECT cohort, at, sum(size)::int AS size, sum(active)::int AS active, coalesce(sum(revenue), 0)::float8 AS revenue
+    () =>
+      manager.query(
+        `SELECT cohort, at, sum(size)::int AS size, sum(active)::int AS active, coalesce(sum(revenue), 0)::float8 AS revenue
          FROM (SELECT ${periodOfMonth('k.first_active_month')} AS cohort, ${periodOfMonth('k.month')} AS at,
                       sum(k.customers) FILTER (WHERE k.month = k.first_active_month) AS size,
                       sum(k.customers) FILTER (WHERE k.previous_active_month < ${monthPeriod('k.month')}) AS active,
@@ -458,20 +482,21 @@ export async function cohortTalliesFromAggregates(
                   AND ((m.month < $5 AND m.customer_id = ANY($6::text[])) OR (m.month = $5 AND m.customer_id <> ALL($6::text[])))
                 GROUP BY 1, 2) x
         GROUP BY 1, 2`,
-      [period, new Date(asOf), firstStart, utcDay(lastEnd), utcDay(asOfMonth), except],
-    ) as Promise<{ cohort: number; at: number; size: number; active: number; revenue: number }[]>,
-    asOfMonth < lastEnd
-      ? (manager.query(
-          `SELECT ${periodOfMonth('m.first_active_month')} AS cohort, coalesce(sum(f.revenue), 0)::float8 AS revenue
+        [period, new Date(asOf), firstStart, utcDay(lastEnd), utcDay(asOfMonth), except],
+      ) as Promise<{ cohort: number; at: number; size: number; active: number; revenue: number }[]>,
+    () =>
+      asOfMonth < lastEnd
+        ? (manager.query(
+            `SELECT ${periodOfMonth('m.first_active_month')} AS cohort, coalesce(sum(f.revenue), 0)::float8 AS revenue
              FROM c360_kpi_purchases f
              JOIN c360_kpi_customer_months m ON m.customer_id = f.customer_id AND m.month = $3::date
             WHERE f.occurred_at >= $6 AND f.occurred_at <= $2 AND f.customer_id <> ALL($5::text[])
               AND m.first_active_month >= $4::date AND (m.first_active_month < $3::date OR m.first_purchase_at <= $2)
             GROUP BY 1`,
-          [period, new Date(asOf), utcDay(asOfMonth), firstStart, except, new Date(asOfMonth)],
-        ) as Promise<{ cohort: number; revenue: number }[]>)
-      : Promise.resolve([]),
-  ]);
+            [period, new Date(asOf), utcDay(asOfMonth), firstStart, except, new Date(asOfMonth)],
+          ) as Promise<{ cohort: number; revenue: number }[]>)
+        : Promise.resolve([]),
+  );
   for (const r of rows) {
     const c = periodOrdinal(r.cohort, period);
     const cohort = cohortTally(cohorts, c, last);

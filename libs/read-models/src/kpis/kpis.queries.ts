@@ -32,6 +32,7 @@ import {
   periodTalliesFromAggregates,
   serviceImpactFromAggregates,
   utcDay,
+  inTurn,
 } from './kpi-aggregates.js';
 import { SILENCE_FLOOR_DAYS } from './kpi-derived-rows.js';
 
@@ -70,41 +71,44 @@ export async function customerHistoriesAsOf(
   const extra = streams === undefined ? [] : [streams];
   const cut = monthStart(asOf);
   const exact = [...new Set(dayMonths.map(monthStart).filter((m) => m < cut))].map(utcDay);
-  const [months, rows, channels] = await Promise.all([
-    manager.query(
-      `SELECT ${SHOWN_AS} AS customer, ${MS("f.month::timestamp AT TIME ZONE 'UTC'")} AS at, f.orders,
+  const [months, rows, channels] = await inTurn(
+    () =>
+      manager.query(
+        `SELECT ${SHOWN_AS} AS customer, ${MS("f.month::timestamp AT TIME ZONE 'UTC'")} AS at, f.orders,
               f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost,
               ${MS('f.first_purchase_at')} AS first, ${MS('f.last_purchase_at')} AS last
          FROM c360_kpi_customer_months f LEFT JOIN ${shownFrom(streams, '$3')} c ON c.customer_id = f.customer_id
         WHERE f.month < $1::date AND NOT (f.month = ANY($2::date[])) ${only3}`,
-      [utcDay(cut), exact, ...extra],
-    ) as Promise<
-      {
-        customer: string;
-        at: number;
-        orders: number;
-        revenue: number;
-        costed: number;
-        cost: number;
-        first: number | null;
-        last: number | null;
-      }[]
-    >,
-    manager.query(
-      `SELECT ${SHOWN_AS} AS customer, date_part('epoch', f.occurred_at) * 1000 AS at, f.orders,
+        [utcDay(cut), exact, ...extra],
+      ) as Promise<
+        {
+          customer: string;
+          at: number;
+          orders: number;
+          revenue: number;
+          costed: number;
+          cost: number;
+          first: number | null;
+          last: number | null;
+        }[]
+      >,
+    () =>
+      manager.query(
+        `SELECT ${SHOWN_AS} AS customer, date_part('epoch', f.occurred_at) * 1000 AS at, f.orders,
               f.revenue::float8 AS revenue, f.costed_revenue::float8 AS costed, f.cost::float8 AS cost
          FROM c360_kpi_purchases f LEFT JOIN ${shownFrom(streams, '$4')} c ON c.customer_id = f.customer_id
         WHERE ((f.occurred_at >= $1 AND f.occurred_at <= $2)
            OR date_trunc('month', f.occurred_at AT TIME ZONE 'UTC')::date = ANY($3::date[])) ${only}`,
-      [new Date(cut), new Date(asOf), exact, ...extra],
-    ) as Promise<{ customer: string; at: number; orders: number; revenue: number; costed: number; cost: number }[]>,
-    manager.query(
-      `SELECT ${SHOWN_AS} AS customer, f.channel, f.occurred_at
+        [new Date(cut), new Date(asOf), exact, ...extra],
+      ) as Promise<{ customer: string; at: number; orders: number; revenue: number; costed: number; cost: number }[]>,
+    () =>
+      manager.query(
+        `SELECT ${SHOWN_AS} AS customer, f.channel, f.occurred_at
          FROM c360_kpi_first_touchpoints f LEFT JOIN ${shownFrom(streams, '$2')} c ON c.customer_id = f.customer_id
         WHERE f.occurred_at <= $1 ${only2}`,
-      [new Date(asOf), ...extra],
-    ) as Promise<{ customer: string; channel: string; occurred_at: Date }[]>,
-  ]);
+        [new Date(asOf), ...extra],
+      ) as Promise<{ customer: string; channel: string; occurred_at: Date }[]>,
+  );
   const firstTouch = new Map<string, { channel: string; at: number }>();
   for (const r of channels) {
     const at = r.occurred_at.getTime();
@@ -193,10 +197,10 @@ export async function serviceExperiencesAsOf(
  */
 export async function relationshipKpisAsOf(manager: EntityManager, window: KpiWindow): Promise<RelationshipKpis> {
   if (window.churnAfterDays < SILENCE_FLOOR_DAYS) {
-    const [histories, spend] = await Promise.all([
-      customerHistoriesAsOf(manager, window.asOf),
-      marketingSpendAsOf(manager, window.asOf),
-    ]);
+    const [histories, spend] = await inTurn(
+      () => customerHistoriesAsOf(manager, window.asOf),
+      () => marketingSpendAsOf(manager, window.asOf),
+    );
     return relationshipKpis(histories, spend, window);
   }
   return inOneSnapshot(manager, async (m) => {
@@ -269,10 +273,10 @@ export async function serviceImpactAsOf(
   // the window's ends are cut inside their months: those months are read day by day
   const dayMonths = [window.from, window.to, window.to - 1];
   if (window.churnAfterDays < SILENCE_FLOOR_DAYS || window.from > window.asOf) {
-    const [histories, experiences] = await Promise.all([
-      customerHistoriesAsOf(manager, window.asOf, dayMonths),
-      serviceExperiencesAsOf(manager, window.asOf),
-    ]);
+    const [histories, experiences] = await inTurn(
+      () => customerHistoriesAsOf(manager, window.asOf, dayMonths),
+      () => serviceExperiencesAsOf(manager, window.asOf),
+    );
     return serviceImpact(histories, (id) => experiences.get(id), window);
   }
   return inOneSnapshot(manager, async (m) => {
