@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { createTestDatabase } from '@c360/testing';
+import { DataSource } from 'typeorm';
 import {
   kpiCohortTotalsSql,
   kpiComebackTotalsSql,
@@ -92,4 +93,19 @@ export async function seedPlantedKpiHistory(dataSource: DataSource): Promise<voi
     `INSERT INTO c360_kpi_marketing_spend (spend_id, channel, amount, currency, period_start, period_end, occurred_at)
      VALUES ('s-1', 'web', 900, 'EUR', '2023-01-01', '2023-06-30', '2022-12-01')`,
   );
+}
+
+/** A fresh test database holding the planted history (`seedPlantedKpiHistory`); `close` drops it. */
+export async function openPlantedKpiDatabase(): Promise<{ dataSource: DataSource; close: () => Promise<void> }> {
+  const database = await createTestDatabase();
+  const dataSource = new DataSource({ type: 'postgres', url: database.url });
+  await dataSource.initialize();
+  await seedPlantedKpiHistory(dataSource);
+  return {
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
 }

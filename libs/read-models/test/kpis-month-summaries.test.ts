@@ -13,7 +13,7 @@ import {
   survivalAsOf,
 } from '../src/kpis/kpis.queries.js';
 import { historiesFromFacts } from './kpi-plain-reading.js';
-import { seedPlantedKpiHistory } from './kpi-seed.js';
+import { openPlantedKpiDatabase } from './kpi-seed.js';
 
 /**
  * Given a planted history (several purchases a month, returns, customers merged, facts on month edges), the
@@ -21,19 +21,14 @@ import { seedPlantedKpiHistory } from './kpi-seed.js';
  * every fact does, for an `asOf` in the middle of a month and windows cut inside months.
  */
 describe('KPI queries from month summaries', () => {
-  let database: TestDatabase;
+  let planted: Awaited<ReturnType<typeof openPlantedKpiDatabase>> | undefined;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = new DataSource({ type: 'postgres', url: database.url });
-    await dataSource.initialize();
-    await seedPlantedKpiHistory(dataSource);
+    planted = await openPlantedKpiDatabase();
+    dataSource = planted.dataSource;
   });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
-  });
+  afterAll(() => planted?.close());
 
   const m = () => dataSource.manager;
   const asOfs = ['2023-08-17T13:45:00.000Z', '2024-03-01T00:00:00.000Z', '2025-01-10T00:00:00.000Z'].map(Date.parse);

@@ -2,7 +2,6 @@
  * @jest-environment ./libs/read-models/test/behind-utc.environment.mjs
  */
 import { cohortsOf, relationshipKpis, serviceImpact, survivalCurves } from '@c360/domain';
-import { createTestDatabase, type TestDatabase } from '@c360/testing';
 import { DataSource } from 'typeorm';
 import {
   cohortsAsOf,
@@ -13,7 +12,7 @@ import {
   survivalAsOf,
 } from '../src/kpis/kpis.queries.js';
 import { historiesFromFacts } from './kpi-plain-reading.js';
-import { seedPlantedKpiHistory } from './kpi-seed.js';
+import { openPlantedKpiDatabase } from './kpi-seed.js';
 
 /**
  * The KPI queries compare month starts and days with SQL `date` columns. In a process whose time zone is behind
@@ -21,19 +20,14 @@ import { seedPlantedKpiHistory } from './kpi-seed.js';
  * history, every answer is the same as the plain reading of the facts (whose bounds are instants).
  */
 describe('KPI queries in a process behind UTC', () => {
-  let database: TestDatabase;
+  let planted: Awaited<ReturnType<typeof openPlantedKpiDatabase>> | undefined;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = new DataSource({ type: 'postgres', url: database.url });
-    await dataSource.initialize();
-    await seedPlantedKpiHistory(dataSource);
+    planted = await openPlantedKpiDatabase();
+    dataSource = planted.dataSource;
   });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
-  });
+  afterAll(() => planted?.close());
 
   it('runs behind UTC: a UTC month start is the day before, locally', () => {
     expect(new Date(Date.UTC(2024, 2, 1)).getDate()).toBe(29);
