@@ -28,9 +28,17 @@ export class CustomerKeys {
   async keysFor(streamIds: string[], create: string[] = []): Promise<Map<string, StreamKey>> {
     const keys = new Map<string, StreamKey>();
     if (streamIds.length === 0) return keys;
-    const { rows } = await this.pool.query<KeyRow>(
-      // New keys go in stream order, so two appends creating keys for the same streams wait rather than deadlock.
-      `WITH created AS (
+    // reads (every page of the log) only look keys up: no insert to plan, nothing written
+    const { rows } =
+      create.length === 0
+        ? await this.pool.query<KeyRow>(
+            `SELECT stream_id, key, forgotten_at IS NOT NULL AS forgotten
+               FROM c360_customer_keys WHERE stream_id = ANY($1::text[])`,
+            [streamIds],
+          )
+        : await this.pool.query<KeyRow>(
+            // New keys go in stream order, so two appends creating keys for the same streams wait rather than deadlock.
+            `WITH created AS (
          INSERT INTO c360_customer_keys (stream_id, key)
          SELECT * FROM unnest($2::text[], $3::bytea[]) AS k(stream_id, key) ORDER BY k.stream_id
          ON CONFLICT (stream_id) DO NOTHING
@@ -39,8 +47,8 @@ export class CustomerKeys {
        SELECT * FROM created
        UNION ALL
        SELECT stream_id, key, forgotten_at IS NOT NULL FROM c360_customer_keys WHERE stream_id = ANY($1::text[])`,
-      [streamIds, create, create.map(() => randomBytes(32))],
-    );
+            [streamIds, create, create.map(() => randomBytes(32))],
+          );
     for (const row of rows) keys.set(row.stream_id, { key: row.key ?? undefined, forgotten: row.forgotten });
     // A key another writer created after this statement's snapshot was neither inserted nor seen: read it now.
     const raced = create.filter((id) => !keys.has(id));

@@ -72,20 +72,23 @@ export class CustomerProfileProjection implements Projection {
        ON CONFLICT (customer_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
       [JSON.stringify([...updated.values()])],
     );
-    const [{ schema }] = (await manager.query('SELECT current_schema() AS schema')) as { schema: string }[];
-    if (context.behind && Date.now() - (this.flushedAt.get(schema) ?? 0) < SCORE_FLUSH_MS) {
-      await manager.query(
-        'INSERT INTO c360_customer_scores_pending (customer_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
-        [customerIds],
-      );
-      return;
+    if (context.behind) {
+      // the flush clock runs per schema: the live tables and a rebuild's (its search_path) are apart
+      const [{ schema }] = (await manager.query('SELECT current_schema() AS schema')) as { schema: string }[];
+      if (Date.now() - (this.flushedAt.get(schema) ?? 0) < SCORE_FLUSH_MS) {
+        await manager.query(
+          'INSERT INTO c360_customer_scores_pending (customer_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
+          [customerIds],
+        );
+        return;
+      }
+      this.flushedAt.set(schema, Date.now());
     }
-    await this.flushScores(manager, schema, customerIds, updated);
+    await this.flushScores(manager, customerIds, updated);
   }
 
   async settle(manager: EntityManager): Promise<void> {
-    const [{ schema }] = (await manager.query('SELECT current_schema() AS schema')) as { schema: string }[];
-    await this.flushScores(manager, schema, [], new Map());
+    await this.flushScores(manager, [], new Map());
   }
 
   async removeCustomers(customerIds: string[], manager: EntityManager): Promise<void> {
@@ -97,7 +100,6 @@ export class CustomerProfileProjection implements Projection {
   /** Rescores these customers and every pending one. */
   private async flushScores(
     manager: EntityManager,
-    schema: string,
     customerIds: string[],
     known: ReadonlyMap<string, CustomerProfileState>,
   ): Promise<void> {
@@ -112,7 +114,6 @@ export class CustomerProfileProjection implements Projection {
     for (let i = 0; i < ids.length; i += SCORE_CHUNK) {
       await refreshScores(manager, ids.slice(i, i + SCORE_CHUNK), now, known);
     }
-    this.flushedAt.set(schema, Date.now());
   }
 }
 
