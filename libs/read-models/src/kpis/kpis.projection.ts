@@ -50,7 +50,7 @@ export class KpisProjection implements Projection {
             `SELECT p.customer_id AS "customerId", p.sku, p.quantity::float8 AS quantity, p.revenue::float8 AS revenue,
                     p.costed_quantity::float8 AS "costedQuantity", p.cost::float8 AS cost
                FROM c360_kpi_sku_prices p
-               JOIN jsonb_to_recordset($1::jsonb) AS k("customerId" text, sku text)
+               JOIN json_to_recordset($1::json) AS k("customerId" text, sku text)
                  ON k."customerId" = p.customer_id AND k.sku = p.sku`,
             [JSON.stringify(keys)],
           )) as SkuPrice[]);
@@ -72,7 +72,7 @@ export class KpisProjection implements Projection {
         `WITH added AS (
            INSERT INTO c360_kpi_purchases (event_id, customer_id, occurred_at, orders, revenue, costed_revenue, cost)
            SELECT r."eventId", r."customerId", r."occurredAt", r.orders, r.revenue, r."costedRevenue", r.cost
-             FROM jsonb_to_recordset($1::jsonb) AS r("eventId" text, "customerId" text, "occurredAt" timestamptz,
+             FROM json_to_recordset($1::json) AS r("eventId" text, "customerId" text, "occurredAt" timestamptz,
                   orders smallint, revenue numeric, "costedRevenue" numeric, cost numeric)
            ON CONFLICT (event_id) DO NOTHING
            RETURNING customer_id, occurred_at, orders, revenue, costed_revenue, cost)
@@ -93,7 +93,7 @@ export class KpisProjection implements Projection {
       await manager.query(
         `INSERT INTO c360_kpi_first_touchpoints AS f (customer_id, occurred_at, channel)
          SELECT r."customerId", r."occurredAt", r.channel
-           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, "occurredAt" timestamptz, channel text)
+           FROM json_to_recordset($1::json) AS r("customerId" text, "occurredAt" timestamptz, channel text)
          ON CONFLICT (customer_id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at, channel = EXCLUDED.channel
           WHERE EXCLUDED.occurred_at < f.occurred_at`,
         [json(facts.firstTouchpoints)],
@@ -117,7 +117,7 @@ export class KpisProjection implements Projection {
       await manager.query(
         `INSERT INTO c360_kpi_sku_prices AS p (customer_id, sku, quantity, revenue, costed_quantity, cost)
          SELECT r."customerId", r.sku, r.quantity, r.revenue, r."costedQuantity", r.cost
-           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, sku text, quantity numeric, revenue numeric,
+           FROM json_to_recordset($1::json) AS r("customerId" text, sku text, quantity numeric, revenue numeric,
                 "costedQuantity" numeric, cost numeric)
          ON CONFLICT (customer_id, sku) DO UPDATE
             SET quantity = EXCLUDED.quantity, revenue = EXCLUDED.revenue,
@@ -135,7 +135,7 @@ export class KpisProjection implements Projection {
       await manager.query(
         `INSERT INTO c360_kpi_complaints AS c (customer_id, case_id, opened_at, resolved_at)
          SELECT r."customerId", r."caseId", r."openedAt", r."resolvedAt"
-           FROM jsonb_to_recordset($1::jsonb) AS r("customerId" text, "caseId" text, "openedAt" timestamptz,
+           FROM json_to_recordset($1::json) AS r("customerId" text, "caseId" text, "openedAt" timestamptz,
                 "resolvedAt" timestamptz)
          ON CONFLICT (customer_id, case_id) DO UPDATE
             SET opened_at = least(c.opened_at, EXCLUDED.opened_at),
@@ -150,7 +150,7 @@ export class KpisProjection implements Projection {
       await manager.query(
         `INSERT INTO c360_kpi_nps (event_id, customer_id, occurred_at, nps)
          SELECT r."eventId", r."customerId", r."occurredAt", r.nps
-           FROM jsonb_to_recordset($1::jsonb) AS r("eventId" text, "customerId" text, "occurredAt" timestamptz,
+           FROM json_to_recordset($1::json) AS r("eventId" text, "customerId" text, "occurredAt" timestamptz,
                 nps smallint)
          ON CONFLICT (event_id) DO NOTHING`,
         [json(facts.nps)],
@@ -161,7 +161,7 @@ export class KpisProjection implements Projection {
                 (spend_id, channel, campaign_id, amount, currency, period_start, period_end, occurred_at)
          SELECT r."spendId", r.channel, r."campaignId", r.amount, r.currency, r."periodStart", r."periodEnd",
                 r."occurredAt"
-           FROM jsonb_to_recordset($1::jsonb) AS r("spendId" text, channel text, "campaignId" text, amount numeric,
+           FROM json_to_recordset($1::json) AS r("spendId" text, channel text, "campaignId" text, amount numeric,
                 currency text, "periodStart" date, "periodEnd" date, "occurredAt" timestamptz)
          ON CONFLICT (spend_id) DO NOTHING`,
         [json(facts.spend)],
